@@ -1,0 +1,245 @@
+/**
+ * Strict, typed reading of YAML maps, mirroring go-yaml's UnmarshalStrict as Prometheus uses it: unknown
+ * keys and duplicate keys are errors, string fields take raw scalar text, null means "unset". Every error is
+ * a ConfigError naming file, line, YAML path, Prometheus's own message and a hint.
+ *
+ * Usage: open a reader on a map node, read each known key once, then `finish()` to reject the rest.
+ */
+import { ConfigError } from "../errors.js";
+import type { Profile } from "../profile.js";
+import { DurationError, parseDuration } from "./duration.js";
+import { ConfigLocation } from "./location.js";
+import { Secret } from "./secret.js";
+import { goYamlTag, type YamlEntry, type YamlNode } from "./yaml-node.js";
+
+/** Context shared by every config parser: where relative paths resolve, and which Prometheus to mimic. */
+export interface ParseContext {
+  /** Directory of the file being parsed; relative paths (file_sd `files`, `*_file`) join with it. */
+  readonly configDir: string;
+  readonly profile: Profile;
+}
+
+/** A list element with its location. */
+export interface Located<T> {
+  readonly value: T;
+  readonly at: ConfigLocation;
+}
+
+const GO_BOOLS: Readonly<Record<string, boolean>> = {
+  y: true, Y: true, yes: true, Yes: true, YES: true, true: true, True: true, TRUE: true, on: true, On: true, ON: true,
+  n: false, N: false, no: false, No: false, NO: false, false: false, False: false, FALSE: false, off: false, Off: false, OFF: false,
+};
+
+export class MapReader {
+  readonly #entries = new Map<string, YamlEntry>();
+  readonly #consumed = new Set<string>();
+
+  private constructor(
+    readonly at: ConfigLocation,
+    readonly typeName: string,
+    entries: readonly YamlEntry[],
+  ) {
+    for (const entry of entries) {
+      if (this.#entries.has(entry.key)) {
+        throw new ConfigError(at.key(entry.key, entry.keyLine), `yaml: unmarshal errors:\n  line ${entry.keyLine}: field ${entry.key} already set in type ${typeName}`, "remove one of the duplicate keys");
+      }
+      this.#entries.set(entry.key, entry);
+    }
+  }
+
+  /** Opens `node` as a map of Go type `typeName`. A null node reads as an empty map. */
+  static open(node: YamlNode | undefined, at: ConfigLocation, typeName: string): MapReader {
+    if (node === undefined || (node.kind === "scalar" && node.isNull)) return new MapReader(at, typeName, []);
+    if (node.kind !== "map") throw typeError(node, at, typeName);
+    return new MapReader(at.line === 0 ? relocate(at, node.line) : at, typeName, node.entries);
+  }
+
+  has(key: string): boolean {
+    const entry = this.#entries.get(key);
+    return entry !== undefined && !(entry.value.kind === "scalar" && entry.value.isNull);
+  }
+
+  /** Whether the key is written at all, even as null (`regex:` with no value). */
+  isWritten(key: string): boolean {
+    return this.#entries.has(key);
+  }
+
+  keys(): string[] {
+    return [...this.#entries.keys()];
+  }
+
+  /** The location of `key` (its line when present, else the map's). */
+  atKey(key: string): ConfigLocation {
+    const entry = this.#entries.get(key);
+    return this.at.key(key, entry?.value.line || entry?.keyLine || this.at.line);
+  }
+
+  /** The raw node of `key`, or undefined when absent. Marks the key as known. */
+  node(key: string): YamlNode | undefined {
+    this.#consumed.add(key);
+    return this.#entries.get(key)?.value;
+  }
+
+  /** A string field: raw scalar text; null or absent → undefined. */
+  string(key: string): string | undefined {
+    const node = this.node(key);
+    if (node === undefined || (node.kind === "scalar" && node.isNull)) return undefined;
+    if (node.kind !== "scalar") throw typeError(node, this.atKey(key), "string");
+    return node.text;
+  }
+
+  stringOr(key: string, fallback: string): string {
+    return this.string(key) ?? fallback;
+  }
+
+  bool(key: string): boolean | undefined {
+    const text = this.string(key);
+    if (text === undefined) return undefined;
+    const value = GO_BOOLS[text];
+    if (value === undefined) throw new ConfigError(this.atKey(key), `yaml: unmarshal errors:\n  line ${this.atKey(key).line}: cannot unmarshal !!str \`${text}\` into bool`, "write true or false");
+    return value;
+  }
+
+  /** A non-negative integer field (uint64 in Go), as BigInt to keep every bit. */
+  uint(key: string): bigint | undefined {
+    const text = this.string(key);
+    if (text === undefined) return undefined;
+    const parsed = parseGoUint(text);
+    if (parsed === undefined) throw new ConfigError(this.atKey(key), `yaml: unmarshal errors:\n  line ${this.atKey(key).line}: cannot unmarshal !!str \`${text}\` into uint64`, "write a whole number");
+    return parsed;
+  }
+
+  /** A signed integer field that fits a JS number (counts, limits). */
+  int(key: string): number | undefined {
+    const text = this.string(key);
+    if (text === undefined) return undefined;
+    const negative = text.startsWith("-");
+    const parsed = parseGoUint(negative ? text.slice(1) : text.replace(/^\+/, ""));
+    if (parsed === undefined || parsed > BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw new ConfigError(this.atKey(key), `yaml: unmarshal errors:\n  line ${this.atKey(key).line}: cannot unmarshal !!str \`${text}\` into int`, "write a whole number");
+    }
+    return negative ? -Number(parsed) : Number(parsed);
+  }
+
+  /** A Prometheus duration in milliseconds (spec core.md 5.6). */
+  duration(key: string, profile: Profile): number | undefined {
+    const text = this.string(key);
+    if (text === undefined) return undefined;
+    try {
+      return parseDuration(text, profile);
+    } catch (error) {
+      if (!(error instanceof DurationError)) throw error;
+      throw new ConfigError(this.atKey(key), error.message, `write a duration such as "30s", "5m" or "1h30m"`, { cause: error });
+    }
+  }
+
+  secret(key: string): Secret | undefined {
+    const text = this.string(key);
+    return text === undefined ? undefined : new Secret(text);
+  }
+
+  /** A list of strings; null elements read as "". */
+  stringList(key: string): string[] | undefined {
+    return this.list(key)?.map(({ value, at }) => {
+      if (value.kind !== "scalar") throw typeError(value, at, "string");
+      return value.text;
+    });
+  }
+
+  /** List elements with their locations; a null list reads as undefined, a scalar is a type error. */
+  list(key: string): Located<YamlNode>[] | undefined {
+    const node = this.node(key);
+    if (node === undefined || (node.kind === "scalar" && node.isNull)) return undefined;
+    const at = this.atKey(key);
+    if (node.kind !== "seq") throw typeError(node, at, "[]");
+    return node.items.map((item, i) => ({ value: item, at: at.index(i, item.line || at.line) }));
+  }
+
+  /** A nested struct. */
+  map(key: string, typeName: string): MapReader | undefined {
+    const node = this.node(key);
+    if (node === undefined || (node.kind === "scalar" && node.isNull)) return undefined;
+    return MapReader.open(node, this.atKey(key), typeName);
+  }
+
+  /** A map of string → string (label sets, headers). Null values read as "". */
+  stringMap(key: string): Map<string, string> | undefined {
+    const node = this.node(key);
+    if (node === undefined || (node.kind === "scalar" && node.isNull)) return undefined;
+    const at = this.atKey(key);
+    if (node.kind !== "map") throw typeError(node, at, "map[string]string");
+    const out = new Map<string, string>();
+    for (const entry of node.entries) {
+      const entryAt = at.key(entry.key, entry.keyLine);
+      if (out.has(entry.key)) throw new ConfigError(entryAt, `yaml: unmarshal errors:\n  line ${entry.keyLine}: key ${JSON.stringify(entry.key)} already set in map`, "remove the duplicate key");
+      if (entry.value.kind !== "scalar") throw typeError(entry.value, entryAt, "string");
+      out.set(entry.key, entry.value.text);
+    }
+    return out;
+  }
+
+  /** Rejects every key that no reader method asked for, as go-yaml's strict mode does. */
+  finish(): void {
+    for (const [key, entry] of this.#entries) {
+      if (this.#consumed.has(key)) continue;
+      const suggestion = closest(key, [...this.#consumed]);
+      throw new ConfigError(
+        this.at.key(key, entry.keyLine),
+        `yaml: unmarshal errors:\n  line ${entry.keyLine}: field ${key} not found in type ${this.typeName}`,
+        suggestion ? `did you mean "${suggestion}"?` : "remove it or check its indentation",
+      );
+    }
+  }
+}
+
+function relocate(at: ConfigLocation, line: number): ConfigLocation {
+  return line > 0 ? new ConfigLocation(at.file, line, at.path) : at;
+}
+
+/** go-yaml's type mismatch message, e.g. `cannot unmarshal !!seq into string`. */
+export function typeError(node: YamlNode, at: ConfigLocation, goType: string): ConfigError {
+  const shown = node.kind === "scalar" ? ` \`${node.text}\`` : "";
+  return new ConfigError(at, `yaml: unmarshal errors:\n  line ${node.line || at.line}: cannot unmarshal ${goYamlTag(node)}${shown} into ${goType}`, `expected ${describeGoType(goType)}`);
+}
+
+function describeGoType(goType: string): string {
+  if (goType === "string") return "a single value";
+  if (goType.startsWith("[]")) return "a list";
+  return "a map of keys";
+}
+
+/** Go's YAML integer syntax: decimal, 0x, 0o/leading-0 octal, 0b, with `_` separators. */
+export function parseGoUint(text: string): bigint | undefined {
+  const t = text.replace(/_/g, "").replace(/^\+/, "");
+  let value: bigint;
+  if (/^0x[0-9a-fA-F]+$/.test(t)) value = BigInt(t);
+  else if (/^0b[01]+$/.test(t)) value = BigInt(t);
+  else if (/^0o?[0-7]+$/.test(t)) value = BigInt(`0o${t.replace(/^0o?/, "")}`);
+  else if (/^[0-9]+$/.test(t)) value = BigInt(t);
+  else return undefined;
+  return value < 1n << 64n ? value : undefined;
+}
+
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const d = editDistance(word, candidate);
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j] ?? 0;
+      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length] ?? 0;
+}

@@ -1,0 +1,34 @@
+import type { ConfigLocation } from "./config/location.js";
+
+/** Base of every error promsd raises on purpose; `code` is stable, tests check it instead of text. */
+export abstract class PromsdError extends Error {
+  abstract readonly code: `PROMSD_${string}`;
+}
+
+/**
+ * A configuration problem found at load time. The message names file, line, YAML path, the problem in
+ * Prometheus's own words (so users can search for it) and a hint:
+ * `prometheus.yml:14: scrape_configs[2].relabel_configs[0].action: unknown relabel action "replce"; expected one of replace, keep, …`
+ */
+export class ConfigError extends PromsdError {
+  override readonly code = "PROMSD_CONFIG_INVALID";
+  override readonly name = "ConfigError";
+  /** The message Prometheus itself prints for this problem (without file context). */
+  readonly problem: string;
+  constructor(readonly at: ConfigLocation, problem: string, hint?: string, options?: ErrorOptions) {
+    super(`${at.describe()}: ${problem}${hint ? `; ${hint}` : ""}`, options);
+    this.problem = problem;
+  }
+}
+
+/** A remote source misbehaved (status, content type, size cap, timeout, bad body). Logged and counted. */
+export class SourceError extends PromsdError {
+  override readonly name = "SourceError";
+  constructor(
+    readonly code: `PROMSD_SOURCE_${string}`,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

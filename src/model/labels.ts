@@ -1,0 +1,83 @@
+/**
+ * Label sets and label-name rules (spec core.md 1.3-1.7).
+ *
+ * A label set is a plain frozen-by-convention record. Canonical form: no empty values, names in UTF-8 byte
+ * order. Empty values mean "absent" everywhere (core.md 1.5), so producers drop them before publishing.
+ */
+export type LabelSet = Readonly<Record<string, string>>;
+
+/** Which label-name rule applies (core.md 1.3): 2.42 is always legacy, v3 defaults to utf8. */
+export type NameValidationScheme = "utf8" | "legacy";
+
+const LEGACY_LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+export function isValidLegacyLabelName(name: string): boolean {
+  return LEGACY_LABEL_NAME.test(name);
+}
+
+/** utf8 rule: any non-empty string of valid UTF-8 (no lone surrogates in a JS string). */
+export function isValidUtf8LabelName(name: string): boolean {
+  return name.length > 0 && name.isWellFormed();
+}
+
+export function isValidLabelName(name: string, scheme: NameValidationScheme): boolean {
+  return scheme === "legacy" ? isValidLegacyLabelName(name) : isValidUtf8LabelName(name);
+}
+
+/**
+ * Compares two strings in UTF-8 byte order, which is Go's string order. JavaScript's default `<` compares
+ * UTF-16 code units and differs for astral characters versus U+E000-U+FFFF (spec Appendix A).
+ */
+export function compareUtf8(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    // Surrogates (0xD800-0xDFFF) encode code points above 0xFFFF, which sort after every BMP character in
+    // UTF-8; lift them above the rest of the BMP before comparing.
+    const xs = x >= 0xd800 && x <= 0xdfff ? x + 0x10000 : x;
+    const ys = y >= 0xd800 && y <= 0xdfff ? y + 0x10000 : y;
+    return xs - ys;
+  }
+  return a.length - b.length;
+}
+
+/** Label names of `labels` in UTF-8 byte order. */
+export function sortedLabelNames(labels: LabelSet): string[] {
+  return Object.keys(labels).sort(compareUtf8);
+}
+
+/** Returns a new label set with keys in canonical order and empty values removed. */
+export function canonicalLabels(labels: LabelSet): LabelSet {
+  const out: Record<string, string> = {};
+  for (const name of sortedLabelNames(labels)) {
+    const value = labels[name];
+    if (value !== undefined && value !== "") out[name] = value;
+  }
+  return out;
+}
+
+/** Structural equality of two label sets, ignoring key order. */
+export function labelSetsEqual(a: LabelSet, b: LabelSet): boolean {
+  const ak = Object.keys(a);
+  if (ak.length !== Object.keys(b).length) return false;
+  for (const k of ak) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+/** A stable string key for a label set (canonical JSON); equal sets give equal keys. */
+export function labelSetKey(labels: LabelSet): string {
+  return JSON.stringify(canonicalLabels(labels));
+}
+
+export const ADDRESS_LABEL = "__address__";
+export const SCHEME_LABEL = "__scheme__";
+export const METRICS_PATH_LABEL = "__metrics_path__";
+export const SCRAPE_INTERVAL_LABEL = "__scrape_interval__";
+export const SCRAPE_TIMEOUT_LABEL = "__scrape_timeout__";
+export const PARAM_LABEL_PREFIX = "__param_";
+export const META_LABEL_PREFIX = "__meta_";
+export const RESERVED_LABEL_PREFIX = "__";
+export const JOB_LABEL = "job";
+export const INSTANCE_LABEL = "instance";
