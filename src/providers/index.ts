@@ -1,0 +1,21 @@
+/**
+ * The built-in providers, and nothing else (STYLE 2.2). A new mechanism adds one line here.
+ */
+import type { ProviderDefinition } from "./provider.js";
+
+export const builtinProviders: readonly ProviderDefinition<unknown>[] = [];
+
+/**
+ * Every `*_sd_configs` key Prometheus 3.x knows (spec core.md 5.3). Keys whose mechanism promsd does not
+ * implement yet are accepted, warned about once per job, and contribute no targets.
+ */
+export const KNOWN_SD_CONFIG_KEYS: readonly string[] = [
+  "aws_sd_configs", "azure_sd_configs", "consul_sd_configs", "digitalocean_sd_configs", "dns_sd_configs",
+  "docker_sd_configs", "dockerswarm_sd_configs", "ec2_sd_configs", "ecs_sd_configs", "elasticache_sd_configs",
+  "eureka_sd_configs", "file_sd_configs", "gce_sd_configs", "hetzner_sd_configs", "http_sd_configs",
+  "ionos_sd_configs", "kubernetes_sd_configs", "kuma_sd_configs", "lightsail_sd_configs", "linode_sd_configs",
+  "marathon_sd_configs", "msk_sd_configs", "nerve_sd_configs", "nomad_sd_configs", "oci_sd_configs",
+  "openstack_sd_configs", "outscale_sd_configs", "ovhcloud_sd_configs", "puppetdb_sd_configs", "rds_sd_configs",
+  "scaleway_sd_configs", "serverset_sd_configs", "stackit_sd_configs", "triton_sd_configs", "uyuni_sd_configs",
+  "vultr_sd_configs",
+];

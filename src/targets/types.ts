@@ -1,0 +1,58 @@
+/**
+ * Target-building results (spec core.md 4) and the read-only view outputs consume (STYLE 2.6).
+ * Built by ./build.ts; the daemon's outputs (http_sd, file_sd, targets API, UI) only see `TargetsView`.
+ */
+import type { LabelSet } from "../model/labels.js";
+
+export interface ActiveTarget {
+  /** Labels after merge + defaults, before relabeling (core.md 4.1 step 2). */
+  readonly discoveredLabels: LabelSet;
+  /** The complete internal label set after target building: `__meta_*` removed, other `__*` kept. */
+  readonly labels: LabelSet;
+  readonly scrapeUrl: string;
+  /** Source of the group the target came from and its index in it (for messages and the UI). */
+  readonly source: string;
+  readonly index: number;
+}
+
+export interface DroppedTarget {
+  readonly discoveredLabels: LabelSet;
+  readonly source: string;
+  readonly index: number;
+  /** Index of the relabel rule that dropped the target (promsd extra, for "why dropped"). */
+  readonly droppedByRule: number;
+}
+
+export interface FailedTarget {
+  readonly discoveredLabels: LabelSet;
+  readonly source: string;
+  readonly index: number;
+  /** Prometheus's message, e.g. `no address`, `"http://x/y" is not a valid hostname`. */
+  readonly reason: string;
+}
+
+export type BuiltTarget =
+  | { readonly kind: "active"; readonly target: ActiveTarget }
+  | { readonly kind: "dropped"; readonly target: DroppedTarget }
+  | { readonly kind: "failed"; readonly target: FailedTarget };
+
+/** One job's targets after a rebuild. Active targets are deduplicated by (labels, scrapeUrl). */
+export interface JobTargets {
+  readonly jobName: string;
+  readonly active: readonly ActiveTarget[];
+  /** Limited by keep_dropped_targets (0 = unlimited); `droppedCount` counts all. */
+  readonly dropped: readonly DroppedTarget[];
+  readonly droppedCount: number;
+  readonly failed: readonly FailedTarget[];
+  /** Time of the rebuild, ms since the epoch. */
+  readonly updatedAtMs: number;
+}
+
+/** Read-only access to the current targets of every job, with change notification. */
+export interface TargetsView {
+  /** Job names in config order. */
+  jobNames(): readonly string[];
+  job(jobName: string): JobTargets | undefined;
+  /** Calls `listener` with the names of jobs whose targets changed; stops when `signal` aborts. */
+  subscribe(listener: (changedJobs: readonly string[]) => void, signal: AbortSignal): void;
+}
