@@ -96,8 +96,28 @@ export class MapReader {
     const text = this.string(key);
     if (text === undefined) return undefined;
     const value = GO_BOOLS[text];
-    if (value === undefined) throw new ConfigError(this.atKey(key), `yaml: unmarshal errors:\n  line ${this.atKey(key).line}: cannot unmarshal !!str \`${text}\` into bool`, "write true or false");
+    if (value === undefined) throw this.#scalarTypeError(key, "bool", "write true or false");
     return value;
+  }
+
+  /**
+   * A non-negative count that fits a JS number (Go `uint`/`uint64` limits such as `sample_limit`);
+   * `goType` names the Go type in the error (`cannot unmarshal !!int \`-1\` into uint`).
+   */
+  count(key: string, goType = "uint"): number | undefined {
+    const text = this.string(key);
+    if (text === undefined) return undefined;
+    const parsed = parseGoUint(text);
+    if (parsed === undefined || parsed > BigInt(Number.MAX_SAFE_INTEGER)) throw this.#scalarTypeError(key, goType, "write a whole number, 0 or more");
+    return Number(parsed);
+  }
+
+  #scalarTypeError(key: string, goType: string, hint: string): ConfigError {
+    const node = this.#entries.get(key)?.value;
+    const at = this.atKey(key);
+    const tag = node ? goYamlTag(node) : "!!str";
+    const text = node?.kind === "scalar" ? node.text : "";
+    return new ConfigError(at, `yaml: unmarshal errors:\n  line ${at.line}: cannot unmarshal ${tag} \`${text}\` into ${goType}`, hint);
   }
 
   /** A non-negative integer field (uint64 in Go), as BigInt to keep every bit. */

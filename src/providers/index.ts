@@ -2,8 +2,11 @@
  * The built-in providers, and nothing else (STYLE 2.2). A new mechanism adds one line here.
  */
 import type { ProviderDefinition } from "./provider.js";
+import { staticProvider } from "./static/provider.js";
 
-export const builtinProviders: readonly ProviderDefinition<unknown>[] = [];
+export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
+  staticProvider,
+];
 
 /**
  * Every `*_sd_configs` key Prometheus 3.x knows (spec core.md 5.3). Keys whose mechanism promsd does not

@@ -1,0 +1,3 @@
+export { staticProvider } from "./provider.js";
+export { createStaticDiscoverer } from "./discoverer.js";
+export { checkStaticHostnames, mergeStaticConfigs, parseStaticConfig, type StaticConfig } from "./config.js";
