@@ -1,0 +1,281 @@
+/**
+ * The discovery manager (core.md 2): turns "for each job, its SD configs" into snapshots "for each job, all
+ * current target groups". Thin wiring (STYLE 2.6): ProviderPool runs discoverers, TargetStore holds their
+ * groups, Throttle decides when a snapshot goes out, ManagerMetrics counts.
+ */
+import type { Registry } from "prom-client";
+import type { Logger } from "../logging.js";
+import type { TargetGroup } from "../model/target-group.js";
+import { DEFAULT_PROFILE, type Profile } from "../profile.js";
+import { sleep as defaultSleep } from "../providers/polling.js";
+import type { ProviderDefinition, SdConfig } from "../providers/provider.js";
+import { ManagerMetrics } from "./manager-metrics.js";
+import { type PoolChanges, type PoolProvider, type ProviderState, ProviderPool } from "./provider-pool.js";
+import { type Snapshot, TargetStore } from "./target-store.js";
+import { type Clock, systemClock, Throttle } from "./throttle.js";
+
+export interface ManagerOptions {
+  readonly providers: readonly ProviderDefinition<unknown>[];
+  readonly logger: Logger;
+  readonly registry: Registry;
+  /** Upper bound of the send backoff (v3) or the send ticker period (v2.42); 0 sends at once. Default 5000. */
+  readonly updateIntervalMs?: number;
+  readonly profile?: Profile;
+  readonly fetch?: typeof globalThis.fetch;
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<boolean>;
+  /** `ready` resolves at the latest this long after the first `applyConfig`. Default 30 000. */
+  readonly initialTimeoutMs?: number;
+  /** Time and timers of the throttle and the `ready` timeout; tests pass a fake. */
+  readonly clock?: Clock;
+  /** The `name` label of the manager's metrics. Default "scrape". */
+  readonly metricsName?: string;
+}
+
+export interface ManagerJob {
+  readonly jobName: string;
+  readonly sdConfigs: readonly SdConfig[];
+}
+
+/** One running provider, for the UI and the API. */
+export interface ProviderStatus {
+  readonly name: string;
+  readonly mechanism: string;
+  /** Subscribed job names. */
+  readonly jobs: readonly string[];
+  /** The parsed config; `Secret` values print as `<secret>`. */
+  readonly config: unknown;
+  readonly state: ProviderState;
+  readonly hasInitialSet: boolean;
+  readonly lastUpdateMs?: number;
+  readonly updatesReceived: number;
+  readonly groupCount: number;
+  readonly targetCount: number;
+}
+
+export type SnapshotListener = (snapshot: ReadonlyMap<string, readonly TargetGroup[]>) => void;
+
+export const DEFAULT_UPDATE_INTERVAL_MS = 5000;
+export const DEFAULT_INITIAL_TIMEOUT_MS = 30_000;
+
+export class DiscoveryManager {
+  /** Every provider delivered its initial set (or ended, or failed), or `initialTimeoutMs` passed. */
+  readonly ready: Promise<void>;
+  readonly #profile: Profile;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #initialTimeoutMs: number;
+  readonly #metrics: ManagerMetrics;
+  readonly #store: TargetStore;
+  readonly #pool: ProviderPool;
+  readonly #throttle: Throttle;
+  /** Listener → removes its abort handler. */
+  readonly #listeners = new Map<SnapshotListener, () => void>();
+  #resolveReady: () => void = () => {};
+  #isReady = false;
+  #readyTimer: { handle: unknown } | undefined;
+  #applied = false;
+  /** A snapshot was built while nobody listened; the first subscriber gets one. */
+  #undelivered = false;
+  #closed: Promise<void> | undefined;
+
+  constructor(options: ManagerOptions) {
+    this.#profile = options.profile ?? DEFAULT_PROFILE;
+    this.#logger = options.logger;
+    this.#clock = options.clock ?? systemClock;
+    this.#initialTimeoutMs = options.initialTimeoutMs ?? DEFAULT_INITIAL_TIMEOUT_MS;
+    this.ready = new Promise((resolve) => (this.#resolveReady = resolve));
+    this.#metrics = new ManagerMetrics(options.registry, { name: options.metricsName ?? "scrape", profile: this.#profile });
+    this.#store = new TargetStore({ profile: this.#profile });
+    this.#pool = new ProviderPool({
+      definitions: options.providers,
+      profile: this.#profile,
+      logger: options.logger,
+      registry: options.registry,
+      fetch: options.fetch ?? globalThis.fetch,
+      sleep: options.sleep ?? defaultSleep,
+      now: () => this.#clock.now(),
+      events: {
+        update: (provider, groups) => this.#onUpdate(provider, groups),
+        finished: (provider, outcome) => this.#onFinished(provider, outcome),
+      },
+    });
+    this.#throttle = new Throttle({
+      intervalMs: options.updateIntervalMs ?? DEFAULT_UPDATE_INTERVAL_MS,
+      // 2.42 (and 3.0-3.11) send on a fixed ticker; 3.12+ back off (core.md 2.6).
+      mode: this.#profile === "v2.42" ? "ticker" : "backoff",
+      send: () => this.#send(),
+      clock: this.#clock,
+    });
+  }
+
+  /**
+   * Applies the SD configs of a (re)loaded config: v3 keeps equal providers running (core.md 2.5), v2.42
+   * restarts all of them. Throws when the manager is closed.
+   */
+  applyConfig(jobs: readonly ManagerJob[]): void {
+    if (this.#profile === "v2.42") this.#applyLegacy(jobs);
+    else this.#applyV3(jobs);
+    this.#applied = true;
+    this.#throttle.start();
+    this.#armReadyTimeout();
+    this.#checkReady();
+  }
+
+  /**
+   * Calls `listener` with every snapshot sent from now on, until `signal` aborts. Listeners run synchronously
+   * and must not throw (a throw is logged). If a snapshot went out while nobody listened, one is sent soon.
+   */
+  subscribe(listener: SnapshotListener, signal: AbortSignal): void {
+    if (signal.aborted || this.#closed !== undefined) return;
+    // Wrap so that subscribing the same function twice gives two independent subscriptions.
+    const entry: SnapshotListener = (snapshot) => listener(snapshot);
+    const onAbort = (): void => void this.#listeners.delete(entry);
+    signal.addEventListener("abort", onAbort, { once: true });
+    this.#listeners.set(entry, () => signal.removeEventListener("abort", onAbort));
+    if (this.#undelivered) this.#throttle.notify();
+  }
+
+  /** The snapshot that would be sent now (does not touch the metrics). */
+  currentSnapshot(): Snapshot {
+    return this.#store.snapshot(this.#subscriptions());
+  }
+
+  providerStatuses(): ProviderStatus[] {
+    return this.#pool.providers().map((p) => {
+      const jobs = [...p.subscribers];
+      const groups = jobs[0] === undefined ? [] : this.#store.groups(jobs[0], p.name);
+      return {
+        name: p.name,
+        mechanism: p.mechanism,
+        jobs,
+        config: p.config,
+        state: p.state,
+        hasInitialSet: p.hasInitialSet,
+        ...(p.lastUpdateMs === undefined ? {} : { lastUpdateMs: p.lastUpdateMs }),
+        updatesReceived: p.updatesReceived,
+        groupCount: groups.length,
+        targetCount: groups.reduce((n, g) => n + g.targets.length, 0),
+      };
+    });
+  }
+
+  /** Stops every provider and timer and waits for the providers' tasks. Idempotent. */
+  close(): Promise<void> {
+    return (this.#closed ??= this.#shutDown());
+  }
+
+  async #shutDown(): Promise<void> {
+    this.#throttle.close();
+    for (const removeAbortHandler of this.#listeners.values()) removeAbortHandler();
+    this.#listeners.clear();
+    this.#markReady();
+    await this.#pool.close();
+  }
+
+  #applyV3(jobs: readonly ManagerJob[]): void {
+    const changes = this.#pool.apply(jobs);
+    this.#metrics.setFailedConfigs(changes.failedCount);
+    for (const { provider, oldSubscribers } of changes.stopped) {
+      for (const job of oldSubscribers) this.#forget(job, provider.name);
+    }
+    for (const { provider, removed } of changes.kept) {
+      for (const job of removed) this.#forget(job, provider.name);
+    }
+    for (const { provider, added, reference } of changes.kept) {
+      for (const job of added) {
+        this.#metrics.resetJob(job);
+        // The provider is not restarted, so the new subscriber starts from a copy of what it already sent.
+        if (reference !== undefined) this.#store.copyGroups(provider.name, reference, job);
+      }
+    }
+    for (const provider of changes.created) for (const job of provider.subscribers) this.#metrics.resetJob(job);
+    this.#logChanges(changes);
+    this.#pool.startCreated();
+    // Let the consumer drop targets of stopped providers as soon as possible (core.md 2.5 step 4).
+    if (this.#pool.providers().length > 0) this.#throttle.notify();
+  }
+
+  #applyLegacy(jobs: readonly ManagerJob[]): void {
+    const names = new Set(jobs.map((j) => j.jobName));
+    for (const job of this.#store.jobs()) if (!names.has(job)) this.#metrics.deleteJob(job);
+    const changes = this.#pool.replaceAll(jobs);
+    this.#store.clear();
+    for (const job of names) this.#metrics.resetJob(job);
+    this.#metrics.setFailedConfigs(changes.failedCount);
+    this.#logChanges(changes);
+    // 2.42 requests no send here: the next snapshot leaves when providers report.
+    this.#pool.startCreated();
+  }
+
+  #forget(job: string, provider: string): void {
+    this.#store.delete(job, provider);
+    this.#metrics.deleteJob(job);
+  }
+
+  #logChanges(changes: PoolChanges): void {
+    for (const { provider } of changes.stopped) this.#logger.debug({ provider: provider.name }, "Stopping provider");
+    for (const provider of changes.created) {
+      this.#logger.debug({ provider: provider.name, subs: [...provider.subscribers].join(",") }, "Starting provider");
+    }
+  }
+
+  #onUpdate(provider: PoolProvider, groups: readonly (TargetGroup | null | undefined)[]): void {
+    this.#metrics.receivedUpdate();
+    for (const job of provider.subscribers) this.#store.applyUpdate(job, provider.name, groups);
+    this.#throttle.notify();
+    this.#checkReady();
+  }
+
+  #onFinished(_provider: PoolProvider, outcome: "ended" | "failed"): void {
+    // Prometheus counts the close of a provider's channel as a received update.
+    if (outcome === "ended") this.#metrics.receivedUpdate();
+    this.#checkReady();
+  }
+
+  #send(): boolean {
+    this.#metrics.sendAttempted();
+    const snapshot = this.#store.snapshot(this.#subscriptions());
+    const nowMs = this.#clock.now();
+    for (const [job, groups] of snapshot) {
+      this.#metrics.jobInSnapshot(job, groups.reduce((n, g) => n + g.targets.length, 0), nowMs);
+    }
+    // Nobody listens: nothing to deliver to, and nothing to retry until someone subscribes.
+    this.#undelivered = this.#listeners.size === 0;
+    for (const listener of [...this.#listeners.keys()]) {
+      try {
+        listener(snapshot);
+      } catch (error) {
+        this.#logger.error({ err: error }, "Discovery snapshot listener failed");
+      }
+    }
+    return true;
+  }
+
+  #subscriptions(): { provider: string; jobs: Iterable<string> }[] {
+    return this.#pool.providers().map((p) => ({ provider: p.name, jobs: p.subscribers }));
+  }
+
+  #checkReady(): void {
+    if (this.#isReady || !this.#applied) return;
+    if (this.#pool.providers().every((p) => p.hasInitialSet || p.state !== "running")) this.#markReady();
+  }
+
+  #armReadyTimeout(): void {
+    if (this.#isReady || this.#readyTimer !== undefined) return;
+    this.#readyTimer = {
+      handle: this.#clock.setTimeout(() => {
+        this.#readyTimer = undefined;
+        this.#logger.warn({ timeoutMs: this.#initialTimeoutMs }, "Not every service discovery provider delivered its initial targets in time");
+        this.#markReady();
+      }, this.#initialTimeoutMs),
+    };
+  }
+
+  #markReady(): void {
+    if (this.#readyTimer !== undefined) this.#clock.clearTimeout(this.#readyTimer.handle);
+    this.#readyTimer = undefined;
+    if (this.#isReady) return;
+    this.#isReady = true;
+    this.#resolveReady();
+  }
+}
