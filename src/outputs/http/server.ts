@@ -1,0 +1,75 @@
+/**
+ * Serves a Router on a real socket (node:http). Listens only where told; `close()` is idempotent and also
+ * ends keep-alive connections, so a polling Prometheus cannot hold the process open.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { HttpRequest, Router } from "./router.js";
+
+export interface ListenAddress {
+  /** Host to bind; "" binds every interface (Prometheus's `:9090` form). */
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Parses `host:port`, `[v6]:port` or `:port`, as Prometheus's --web.listen-address takes them. */
+export function parseListenAddress(text: string): ListenAddress {
+  const match = /^(?:\[([^\]]*)\]|([^:[\]]*)):(\d{1,5})$/.exec(text);
+  const port = match ? Number(match[3]) : NaN;
+  if (!match || port > 65535) throw new Error(`invalid listen address "${text}"; expected host:port, e.g. 127.0.0.1:9800`);
+  return { host: match[1] ?? match[2] ?? "", port };
+}
+
+export class HttpServer {
+  readonly #server: Server;
+  #closed: Promise<void> | undefined;
+
+  private constructor(server: Server) {
+    this.#server = server;
+  }
+
+  /** Binds and starts serving `router`. */
+  static async listen(router: Router, address: ListenAddress): Promise<HttpServer> {
+    const server = createServer((req, res) => {
+      void answer(router, req, res).catch(() => res.destroy());
+    });
+    server.keepAliveTimeout = 30_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen({ host: address.host === "" ? undefined : address.host, port: address.port }, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    return new HttpServer(server);
+  }
+
+  /** The bound address (the real port when 0 was asked for). */
+  get address(): AddressInfo {
+    return this.#server.address() as AddressInfo; // listening on TCP, so never a string or null
+  }
+
+  /** `http://host:port` of the bound socket (IPv6 hosts bracketed). */
+  get url(): string {
+    const { address, port } = this.address;
+    return `http://${address.includes(":") ? `[${address}]` : address}:${port}`;
+  }
+
+  close(): Promise<void> {
+    return (this.#closed ??= new Promise<void>((resolve) => {
+      this.#server.close(() => resolve());
+      this.#server.closeAllConnections();
+    }));
+  }
+}
+
+async function answer(router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+  // Request bodies are not used by any endpoint; drain them so the connection can be reused.
+  req.resume();
+  const request: HttpRequest = { method: req.method ?? "GET", url: new URL(req.url ?? "/", "http://promsd.invalid"), headers };
+  const response = await router.handle(request);
+  res.writeHead(response.status, { ...response.headers, "content-length": Buffer.byteLength(response.body) });
+  res.end(request.method === "HEAD" ? undefined : response.body);
+}

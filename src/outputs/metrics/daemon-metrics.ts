@@ -1,0 +1,55 @@
+/**
+ * promsd's own metrics (issue 3, item 5): targets served, http_sd requests, file_sd writes, reloads. The
+ * `prometheus_sd_*` metrics come from the discovery manager, which registers them on the same registry.
+ */
+import type { Counter, Gauge, Registry } from "prom-client";
+import { counter, gauge } from "../../metrics/registry.js";
+
+export interface DaemonMetrics {
+  readonly httpSdRequests: Counter<"job" | "view" | "code">;
+  readonly targets: Gauge<"job" | "state">;
+  readonly fileSdWrites: Counter<"job">;
+  readonly fileSdWriteErrors: Counter<"job">;
+  readonly reloads: Counter<"result">;
+  readonly lastReloadSuccessful: Gauge;
+  readonly lastReloadSuccessTimestamp: Gauge;
+}
+
+/** Registers (or finds) the promsd_* metrics on `registry`. */
+export function createDaemonMetrics(registry: Registry): DaemonMetrics {
+  return {
+    httpSdRequests: counter(registry, {
+      name: "promsd_http_sd_requests_total",
+      help: "http_sd requests answered, by job (empty for unknown jobs), view and HTTP status code.",
+      labelNames: ["job", "view", "code"],
+    }),
+    targets: gauge(registry, {
+      name: "promsd_targets",
+      help: "Targets of each job after target building, by state (active, dropped, failed).",
+      labelNames: ["job", "state"],
+    }),
+    fileSdWrites: counter(registry, {
+      name: "promsd_file_sd_writes_total",
+      help: "file_sd output files written because their content changed.",
+      labelNames: ["job"],
+    }),
+    fileSdWriteErrors: counter(registry, {
+      name: "promsd_file_sd_write_errors_total",
+      help: "file_sd output files that could not be written.",
+      labelNames: ["job"],
+    }),
+    reloads: counter(registry, {
+      name: "promsd_config_reloads_total",
+      help: "Configuration reloads, by result (success, failure).",
+      labelNames: ["result"],
+    }),
+    lastReloadSuccessful: gauge(registry, {
+      name: "promsd_config_last_reload_successful",
+      help: "Whether the last configuration reload attempt was successful.",
+    }),
+    lastReloadSuccessTimestamp: gauge(registry, {
+      name: "promsd_config_last_reload_success_timestamp_seconds",
+      help: "Timestamp of the last successful configuration reload.",
+    }),
+  };
+}
