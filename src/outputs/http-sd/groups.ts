@@ -1,0 +1,82 @@
+/**
+ * The two http_sd views of a job (issue 3, item 2) as lists of `{targets, labels}` groups, plus sharding.
+ *
+ * - final: one group per active target; `targets` is the final `__address__`, `labels` the public labels
+ *   (`job`, `instance` included) plus `__scheme__`, `__metrics_path__` and `__param_*`, so a consumer without
+ *   relabel rules scrapes exactly the URL promsd computed (core.md 4.4) and keeps promsd's job/instance.
+ * - discovered: the raw groups as discovered (with `__meta_*`), for consumers that relabel themselves. http_sd
+ *   groups carry labels per group only, so a target with labels of its own gets a group of its own; targets
+ *   whose merged labels are equal share one.
+ */
+import { ADDRESS_LABEL, compareUtf8, labelSetKey, METRICS_PATH_LABEL, PARAM_LABEL_PREFIX, RESERVED_LABEL_PREFIX, SCHEME_LABEL, type LabelSet } from "../../model/labels.js";
+import type { TargetGroup } from "../../model/target-group.js";
+import { hashmod } from "../../relabel/index.js";
+import type { JobTargets } from "../../targets/types.js";
+import { labelsJson, stringsJson } from "../http/go-json.js";
+
+export interface SdGroup {
+  readonly targets: readonly string[];
+  readonly labels: LabelSet;
+}
+
+export type SdView = "final" | "discovered";
+
+/** `shard` of `shards`: keeps targets whose hashmod of `__address__` equals `shard` (core.md 3.6). */
+export interface Shard {
+  readonly shard: number;
+  readonly shards: number;
+}
+
+function isServedLabel(name: string): boolean {
+  if (!name.startsWith(RESERVED_LABEL_PREFIX)) return true;
+  return name === SCHEME_LABEL || name === METRICS_PATH_LABEL || name.startsWith(PARAM_LABEL_PREFIX);
+}
+
+/** The final view: one group per active target, ordered by address, then labels. */
+export function finalGroups(job: JobTargets): SdGroup[] {
+  const groups: SdGroup[] = [];
+  for (const target of job.active) {
+    const address = target.labels[ADDRESS_LABEL];
+    if (address === undefined) continue; // target building guarantees an address; be defensive anyway
+    const labels: Record<string, string> = {};
+    for (const [name, value] of Object.entries(target.labels)) if (isServedLabel(name)) labels[name] = value;
+    groups.push({ targets: [address], labels });
+  }
+  return groups.sort((a, b) => compareUtf8(a.targets[0] ?? "", b.targets[0] ?? "") || compareUtf8(labelSetKey(a.labels), labelSetKey(b.labels)));
+}
+
+/** The discovered view: raw groups, split where targets carry labels of their own. */
+export function discoveredGroups(groups: readonly TargetGroup[]): SdGroup[] {
+  const out: { targets: string[]; labels: LabelSet; key: string }[] = [];
+  for (const group of groups) {
+    for (const target of group.targets) {
+      const merged: Record<string, string> = {};
+      for (const [name, value] of Object.entries({ ...group.labels, ...target })) if (value !== "") merged[name] = value;
+      const address = merged[ADDRESS_LABEL];
+      if (address === undefined) continue; // http_sd cannot express a target without an address
+      delete merged[ADDRESS_LABEL];
+      const key = labelSetKey(merged);
+      const last = out.at(-1);
+      if (last && last.key === key) last.targets.push(address);
+      else out.push({ targets: [address], labels: merged, key });
+    }
+  }
+  return out.map(({ targets, labels }) => ({ targets, labels }));
+}
+
+/** Keeps only the targets of one shard; groups left without targets disappear. */
+export function shardGroups(groups: readonly SdGroup[], { shard, shards }: Shard): SdGroup[] {
+  const modulus = BigInt(shards);
+  const wanted = BigInt(shard);
+  const out: SdGroup[] = [];
+  for (const group of groups) {
+    const targets = group.targets.filter((address) => hashmod(address, modulus) === wanted);
+    if (targets.length > 0) out.push({ targets, labels: group.labels });
+  }
+  return out;
+}
+
+/** The http_sd body: a JSON list of groups, `[]` when empty (core.md 6.2). */
+export function encodeSdGroups(groups: readonly SdGroup[]): string {
+  return `[${groups.map((g) => `{"targets":${stringsJson(g.targets, false)},"labels":${labelsJson(g.labels, false)}}`).join(",")}]`;
+}

@@ -1,0 +1,122 @@
+/**
+ * `GET /api/v1/sd/<job>[?view=final|discovered][&shard=i&shards=n]`: a job's targets in the http_sd format
+ * Prometheus's http_sd_configs client accepts (core.md 6.2: 200, `application/json`, the full list, `[]` when
+ * empty). Bodies are computed once per change and cached by the identity of the input they were built from
+ * (JobTargets and discovered-group arrays are immutable and replaced on change), with a strong ETag, so a
+ * poll costs a map lookup and, with `If-None-Match`, an empty 304.
+ */
+import { createHash } from "node:crypto";
+import type { TargetGroup } from "../../model/target-group.js";
+import type { JobTargets, TargetsView } from "../../targets/types.js";
+import type { DaemonMetrics } from "../metrics/daemon-metrics.js";
+import { apiError, type HttpRequest, type HttpResponse, JSON_CONTENT_TYPE } from "../http/router.js";
+import { discoveredGroups, encodeSdGroups, finalGroups, shardGroups, type SdGroup, type SdView, type Shard } from "./groups.js";
+
+export const HTTP_SD_PATH_PREFIX = "/api/v1/sd/";
+
+export interface HttpSdOptions {
+  readonly targets: TargetsView;
+  /** The job's groups as discovered (latest snapshot); undefined when the job has none yet. */
+  readonly discoveredGroups: (jobName: string) => readonly TargetGroup[] | undefined;
+  readonly metrics?: DaemonMetrics;
+}
+
+interface CachedBody {
+  readonly body: string;
+  readonly etag: string;
+  /** Kept for the unsharded variant only: the base every shard is cut from. */
+  readonly groups?: readonly SdGroup[];
+}
+
+/** Bound on cached shard variants per input, so odd `shards` values cannot grow memory. */
+const MAX_VARIANTS = 64;
+const EMPTY: readonly TargetGroup[] = [];
+
+export class HttpSdOutput {
+  readonly #options: HttpSdOptions;
+  readonly #cache = new WeakMap<object, Map<string, CachedBody>>();
+
+  constructor(options: HttpSdOptions) {
+    this.#options = options;
+  }
+
+  /** Route handler for every path under HTTP_SD_PATH_PREFIX. */
+  handle(request: HttpRequest): HttpResponse {
+    const jobName = decodeJobName(request.url.pathname.slice(HTTP_SD_PATH_PREFIX.length));
+    const params = request.url.searchParams;
+    const view = params.get("view") ?? "final";
+    const known = jobName !== undefined && this.#options.targets.jobNames().includes(jobName);
+    const response = this.#answer(request, jobName, known, view);
+    this.#options.metrics?.httpSdRequests.inc({ job: known ? jobName : "", view: view === "discovered" ? view : "final", code: String(response.status) });
+    return response;
+  }
+
+  #answer(request: HttpRequest, jobName: string | undefined, known: boolean, view: string): HttpResponse {
+    if (!known) return apiError("not_found", `unknown job ${JSON.stringify(jobName ?? "")}`);
+    if (view !== "final" && view !== "discovered") return apiError("bad_data", `invalid view "${view}"; expected final or discovered`);
+    const shard = parseShard(request.url.searchParams);
+    if (typeof shard === "string") return apiError("bad_data", shard);
+    const cached = this.#body(jobName as string, view, shard);
+    const headers = { "content-type": JSON_CONTENT_TYPE, etag: cached.etag, "cache-control": "no-cache" };
+    if (matchesEtag(request.headers["if-none-match"], cached.etag)) return { status: 304, headers, body: "" };
+    return { status: 200, headers, body: cached.body };
+  }
+
+  #body(jobName: string, view: SdView, shard: Shard | undefined): CachedBody {
+    let input: object;
+    let build: () => SdGroup[];
+    if (view === "final") {
+      const job: JobTargets | undefined = this.#options.targets.job(jobName);
+      input = job ?? EMPTY;
+      build = () => (job ? finalGroups(job) : []);
+    } else {
+      const groups = this.#options.discoveredGroups(jobName) ?? EMPTY;
+      input = groups;
+      build = () => discoveredGroups(groups);
+    }
+    const key = `${view}/${shard ? `${shard.shard}/${shard.shards}` : "all"}`;
+    let variants = this.#cache.get(input);
+    const hit = variants?.get(key);
+    if (hit) return hit;
+    // The unsharded list is the base of every shard; reuse it when cached.
+    const base = variants?.get(`${view}/all`)?.groups ?? build();
+    const groups = shard ? shardGroups(base, shard) : base;
+    const body = encodeSdGroups(groups);
+    const etag = `"${createHash("sha1").update(body).digest("base64url")}"`;
+    const entry: CachedBody = shard ? { body, etag } : { body, etag, groups };
+    if (!variants) this.#cache.set(input, (variants = new Map()));
+    if (variants.size < MAX_VARIANTS) variants.set(key, entry);
+    return entry;
+  }
+}
+
+function decodeJobName(encoded: string): string | undefined {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return undefined;
+  }
+}
+
+const UINT = /^(0|[1-9][0-9]{0,8})$/;
+
+/** `shard` and `shards` together, `0 <= shard < shards`; returns the problem as a string. */
+export function parseShard(params: URLSearchParams): Shard | undefined | string {
+  const shardText = params.get("shard");
+  const shardsText = params.get("shards");
+  if (shardText === null && shardsText === null) return undefined;
+  if (shardText === null || shardsText === null) return "shard and shards must be given together";
+  if (!UINT.test(shardsText) || Number(shardsText) < 1) return `invalid shards "${shardsText}"; expected an integer >= 1`;
+  if (!UINT.test(shardText)) return `invalid shard "${shardText}"; expected an integer >= 0`;
+  const shard = Number(shardText);
+  const shards = Number(shardsText);
+  if (shard >= shards) return `shard ${shard} out of range; expected 0 <= shard < shards (${shards})`;
+  return { shard, shards };
+}
+
+/** RFC 9110 If-None-Match: `*` or a list of (possibly weak) entity tags, compared weakly. */
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === "*") return true;
+  return header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
+}
