@@ -1,0 +1,116 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { TargetGroup } from "../model/target-group.js";
+import type { Profile } from "../profile.js";
+import { group } from "./fake-provider.js";
+import { type Subscription, TargetStore } from "./target-store.js";
+
+type Update = { job: string; provider: string; groups: readonly (TargetGroup | null)[] };
+interface StoreCase {
+  name: string;
+  profile: Profile;
+  updates: Update[];
+  subscriptions: Subscription[];
+  /** job → sorted sources with target counts, e.g. ["s1:1"]. */
+  want: Record<string, string[]>;
+}
+
+const subsA: Subscription[] = [{ provider: "p/0", jobs: ["a"] }];
+const cases: StoreCase[] = [
+  {
+    name: "v3 replaces a group by source",
+    profile: "v3",
+    updates: [{ job: "a", provider: "p/0", groups: [group("s1", ["h1:1"])] }, { job: "a", provider: "p/0", groups: [group("s1", ["h1:1", "h2:1"])] }],
+    subscriptions: subsA,
+    want: { a: ["s1:2"] },
+  },
+  {
+    name: "v3 deletes a source on an empty group",
+    profile: "v3",
+    updates: [{ job: "a", provider: "p/0", groups: [group("s1", ["h1:1"]), group("s2", ["h2:1"])] }, { job: "a", provider: "p/0", groups: [group("s1", [])] }],
+    subscriptions: subsA,
+    want: { a: ["s2:1"] },
+  },
+  {
+    name: "v2.42 keeps an empty group",
+    profile: "v2.42",
+    updates: [{ job: "a", provider: "p/0", groups: [group("s1", ["h1:1"])] }, { job: "a", provider: "p/0", groups: [group("s1", [])] }],
+    subscriptions: subsA,
+    want: { a: ["s1:0"] },
+  },
+  {
+    name: "null groups are ignored",
+    profile: "v3",
+    updates: [{ job: "a", provider: "p/0", groups: [null, group("s1", ["h1:1"]), null] }],
+    subscriptions: subsA,
+    want: { a: ["s1:1"] },
+  },
+  {
+    name: "an unmentioned source stays",
+    profile: "v3",
+    updates: [{ job: "a", provider: "p/0", groups: [group("s1", ["h1:1"])] }, { job: "a", provider: "p/0", groups: [group("s2", ["h2:1"])] }],
+    subscriptions: subsA,
+    want: { a: ["s1:1", "s2:1"] },
+  },
+  {
+    name: "v3 lists a subscribed job that has nothing",
+    profile: "v3",
+    updates: [],
+    subscriptions: [{ provider: "p/0", jobs: ["a", "b"] }],
+    want: { a: [], b: [] },
+  },
+  {
+    name: "v2.42 omits a job that has nothing stored",
+    profile: "v2.42",
+    updates: [{ job: "a", provider: "p/0", groups: [] }],
+    subscriptions: [{ provider: "p/0", jobs: ["a", "b"] }],
+    want: {},
+  },
+  {
+    name: "a job concatenates the groups of all its providers",
+    profile: "v3",
+    updates: [{ job: "a", provider: "p/0", groups: [group("s1", ["h1:1"])] }, { job: "a", provider: "q/1", groups: [group("s1", ["h2:1", "h3:1"])] }],
+    subscriptions: [{ provider: "p/0", jobs: ["a"] }, { provider: "q/1", jobs: ["a"] }],
+    want: { a: ["s1:1", "s1:2"] },
+  },
+  {
+    name: "v3 ignores state of a provider the job no longer subscribes to",
+    profile: "v3",
+    updates: [{ job: "a", provider: "old/0", groups: [group("s1", ["h1:1"])] }],
+    subscriptions: [{ provider: "p/1", jobs: ["a"] }],
+    want: { a: [] },
+  },
+];
+
+function summarise(snapshot: ReadonlyMap<string, readonly TargetGroup[]>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [job, groups] of snapshot) out[job] = groups.map((g) => `${g.source}:${g.targets.length}`).sort();
+  return out;
+}
+
+for (const c of cases) {
+  test(`target-store: ${c.name}`, () => {
+    const store = new TargetStore({ profile: c.profile });
+    for (const u of c.updates) store.applyUpdate(u.job, u.provider, u.groups);
+    assert.deepEqual(summarise(store.snapshot(c.subscriptions)), c.want);
+  });
+}
+
+test("target-store: copyGroups gives a new subscriber the current groups, independently of the original", () => {
+  const store = new TargetStore({ profile: "v3" });
+  store.applyUpdate("a", "p/0", [group("s1", ["h1:1"]), group("s2", ["h2:1"])]);
+  store.copyGroups("p/0", "a", "c");
+  store.applyUpdate("a", "p/0", [group("s1", [])]);
+  assert.deepEqual(summarise(store.snapshot([{ provider: "p/0", jobs: ["a", "c"] }])), { a: ["s2:1"], c: ["s1:1", "s2:1"] });
+});
+
+test("target-store: delete and clear forget stored groups", () => {
+  const store = new TargetStore({ profile: "v2.42" });
+  store.applyUpdate("a", "p/0", [group("s1", ["h1:1"])]);
+  store.applyUpdate("b", "p/0", [group("s1", ["h1:1"])]);
+  store.delete("a", "p/0");
+  assert.deepEqual(store.jobs(), ["b"]);
+  assert.deepEqual(store.groups("a", "p/0"), []);
+  store.clear();
+  assert.deepEqual(store.jobs(), []);
+});
