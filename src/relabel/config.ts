@@ -7,6 +7,7 @@
  * sets Go's zero value (`separator: ~` is "", `regex: ~` matches only ""), and a null rule is an error.
  * 2.42 validates each rule while decoding it; v3 decodes every rule first, then validates them in order.
  */
+import type { ConfigLocation } from "../config/location.js";
 import type { Located } from "../config/reader.js";
 import { MapReader, typeError } from "../config/reader.js";
 import type { YamlNode } from "../config/yaml-node.js";
@@ -59,7 +60,13 @@ function validateRule(rule: DecodedRule, options: RelabelOptions): CompiledRelab
   if (rule.action === "") {
     throw new ConfigError(rule.reader.atKey("action"), "relabel action cannot be empty", `write one of ${ACTION_LIST}, or leave action out for replace`);
   }
-  return compileWithRegex({ ...rule.fields, action: rule.action }, options, rule.regex, (field) => rule.reader.atKey(field));
+  return compileWithRegex({ ...rule.fields, action: rule.action }, options, rule.regex, (field) => locateField(rule.reader, field));
+}
+
+/** A written field's own line; for a missing one (hashmod without modulus), the line of the action. */
+function locateField(reader: MapReader, field: RelabelField): ConfigLocation {
+  if (reader.isWritten(field) || !reader.isWritten("action")) return reader.atKey(field);
+  return reader.at.key(field, reader.atKey("action").line);
 }
 
 function decodeRule(item: Located<YamlNode>, options: RelabelOptions): DecodedRule {
