@@ -6,6 +6,7 @@ import type { LabelSet, NameValidationScheme } from "../model/labels.js";
 import type { Profile } from "../profile.js";
 import type { SdConfig } from "../providers/provider.js";
 import type { CompiledRule } from "../relabel/types.js";
+import type { HttpClientConfig } from "./http-client.js";
 import type { ConfigLocation } from "./location.js";
 import type { YamlNode } from "./yaml-node.js";
 
@@ -41,6 +42,13 @@ export interface ScrapeConfig {
    * order, then every `static_configs` entry merged into one static config, last.
    */
   readonly sdConfigs: readonly SdConfig[];
+  /** Scrape-time settings promsd validates but does not act on (optional so hand-built configs stay short). */
+  readonly honorTimestamps?: boolean;
+  readonly metricRelabelConfigs?: readonly CompiledRule[];
+  /** The job's inline HTTP client block (secrets as Secret, `*_file` paths resolved). */
+  readonly httpClient?: HttpClientConfig;
+  /** The file that defined the job: the main file, or one of `scrape_config_files`. */
+  readonly file?: string;
 }
 
 /** A non-fatal finding, e.g. an SD mechanism promsd does not implement yet (accepted, no targets). */
