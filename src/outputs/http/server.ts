@@ -22,10 +22,13 @@ export function parseListenAddress(text: string): ListenAddress {
 
 export class HttpServer {
   readonly #server: Server;
+  /** The bound address (the real port when 0 was asked for); kept after close. */
+  readonly address: AddressInfo;
   #closed: Promise<void> | undefined;
 
   private constructor(server: Server) {
     this.#server = server;
+    this.address = server.address() as AddressInfo; // listening on TCP, so never a string or null
   }
 
   /** Binds and starts serving `router`. */
@@ -42,11 +45,6 @@ export class HttpServer {
       });
     });
     return new HttpServer(server);
-  }
-
-  /** The bound address (the real port when 0 was asked for). */
-  get address(): AddressInfo {
-    return this.#server.address() as AddressInfo; // listening on TCP, so never a string or null
   }
 
   /** `http://host:port` of the bound socket (IPv6 hosts bracketed). */

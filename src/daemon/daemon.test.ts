@@ -1,0 +1,145 @@
+import assert from "node:assert/strict";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { test } from "node:test";
+import { silentLogger } from "../logging.js";
+import { tempDir, waitFor } from "../testing/index.js";
+import { Daemon } from "./daemon.js";
+import { DEFAULT_FLAGS, type DaemonFlags } from "./flags.js";
+
+const STATIC_CONFIG = `
+scrape_configs:
+  - job_name: node
+    static_configs:
+      - targets: ["10.0.0.1:9100", "10.0.0.2:9100"]
+        labels: {env: prod}
+    relabel_configs:
+      - source_labels: [__address__]
+        regex: "10.0.0.2:.*"
+        action: drop
+  - job_name: web
+    basic_auth: {username: u, password: hunter2}
+    static_configs:
+      - targets: ["web-0:8080"]
+`;
+
+async function startDaemon(t: { after(fn: () => unknown): void }, config: string | undefined, flags: Partial<DaemonFlags> = {}) {
+  const dir = await tempDir(t);
+  const configFile = join(dir, "prometheus.yml");
+  if (config !== undefined) await writeFile(configFile, config);
+  const daemon = new Daemon({
+    flags: {
+      ...DEFAULT_FLAGS,
+      configFile: config === undefined ? undefined : configFile,
+      listenAddress: "127.0.0.1:0",
+      discoveryUpdateIntervalMs: 0,
+      discoveryReloadIntervalMs: 0,
+      ...flags,
+    },
+    logger: silentLogger,
+  });
+  t.after(() => daemon.close());
+  await daemon.start();
+  return { daemon, dir, configFile };
+}
+
+async function getJson(url: string): Promise<unknown> {
+  const res = await fetch(url);
+  assert.equal(res.status, 200, url);
+  return res.json();
+}
+
+async function sdTargets(daemon: Daemon, job: string): Promise<string[]> {
+  const res = await fetch(`${daemon.url}/api/v1/sd/${job}`);
+  if (res.status !== 200) return [];
+  return ((await res.json()) as { targets: string[] }[]).flatMap((g) => g.targets);
+}
+
+test("daemon: serves discovered targets over http_sd, the targets API and /metrics", async (t) => {
+  const { daemon } = await startDaemon(t, STATIC_CONFIG);
+  await waitFor(async () => (await sdTargets(daemon, "node")).length === 1, { timeoutMs: 5000, description: "node targets" });
+  assert.deepEqual(await getJson(`${daemon.url}/api/v1/sd/node`), [
+    { targets: ["10.0.0.1:9100"], labels: { __metrics_path__: "/metrics", __scheme__: "http", env: "prod", instance: "10.0.0.1:9100", job: "node" } },
+  ]);
+  const discovered = (await getJson(`${daemon.url}/api/v1/sd/node?view=discovered`)) as { targets: string[] }[];
+  assert.deepEqual(discovered.flatMap((g) => g.targets), ["10.0.0.1:9100", "10.0.0.2:9100"]);
+  const targets = (await getJson(`${daemon.url}/api/v1/targets`)) as { data: { activeTargets: { scrapePool: string; scrapeUrl: string }[]; droppedTargets: unknown[]; droppedTargetCounts: Record<string, number> } };
+  assert.deepEqual(targets.data.activeTargets.map((a) => [a.scrapePool, a.scrapeUrl]), [["node", "http://10.0.0.1:9100/metrics"], ["web", "http://web-0:8080/metrics"]]);
+  assert.deepEqual(targets.data.droppedTargetCounts, { node: 1, web: 0 });
+  await waitFor(async () => (await fetch(`${daemon.url}/-/ready`)).status === 200, { timeoutMs: 5000, description: "ready" });
+  const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
+  for (const name of ["process_cpu_seconds_total", "prometheus_sd_received_updates_total", "prometheus_sd_discovered_targets", "promsd_targets", "promsd_config_last_reload_successful 1"]) {
+    assert.ok(metrics.includes(name), name);
+  }
+  assert.match(metrics, /promsd_targets\{job="node",state="dropped"\} 1/);
+});
+
+test("daemon: status/config never shows a secret", async (t) => {
+  const { daemon } = await startDaemon(t, STATIC_CONFIG);
+  const body = (await getJson(`${daemon.url}/api/v1/status/config`)) as { data: { yaml: string } };
+  assert.ok(!body.data.yaml.includes("hunter2"));
+  assert.match(body.data.yaml, /password: <secret>/);
+});
+
+test("daemon: a broken reload keeps the running config and providers and sets the metric to 0", async (t) => {
+  const { daemon, configFile } = await startDaemon(t, STATIC_CONFIG, { enableLifecycle: true });
+  await waitFor(async () => (await sdTargets(daemon, "web")).length === 1, { timeoutMs: 5000, description: "web targets" });
+  const providersBefore = daemon.manager.providerStatuses().map((p) => p.name).sort();
+  await writeFile(configFile, `${STATIC_CONFIG}\n  - job_name: broken\n    scrape_interval: 5\n`);
+  const res = await fetch(`${daemon.url}/-/reload`, { method: "POST" });
+  assert.equal(res.status, 500);
+  assert.match(await res.text(), /prometheus\.yml:\d+/);
+  assert.deepEqual(daemon.manager.providerStatuses().map((p) => p.name).sort(), providersBefore);
+  assert.deepEqual(await sdTargets(daemon, "web"), ["web-0:8080"]);
+  const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
+  assert.match(metrics, /promsd_config_last_reload_successful 0/);
+  assert.match(metrics, /promsd_config_reloads_total\{result="failure"\} 1/);
+});
+
+test("daemon: a good reload keeps unchanged providers running and applies the rest", async (t) => {
+  const { daemon, configFile } = await startDaemon(t, STATIC_CONFIG);
+  await waitFor(async () => (await sdTargets(daemon, "web")).length === 1, { timeoutMs: 5000, description: "web targets" });
+  const before = new Map(daemon.manager.providerStatuses().map((p) => [p.jobs.join(","), p.name]));
+  // web unchanged; node's targets change; a new job appears.
+  await writeFile(configFile, STATIC_CONFIG.replace('"10.0.0.2:9100"', '"10.0.0.3:9100"') + `  - job_name: extra\n    static_configs: [{targets: ["x:1"]}]\n`);
+  await daemon.reload();
+  const after = new Map(daemon.manager.providerStatuses().map((p) => [p.jobs.join(","), p.name]));
+  // v3 names providers by a lifetime counter (core.md 2.2): an unchanged name means "not restarted".
+  assert.equal(after.get("web"), before.get("web"));
+  assert.notEqual(after.get("node"), before.get("node"));
+  await waitFor(async () => (await sdTargets(daemon, "extra")).length === 1, { timeoutMs: 5000, description: "extra targets" });
+  assert.deepEqual(await sdTargets(daemon, "node"), ["10.0.0.1:9100", "10.0.0.3:9100"]);
+  const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
+  assert.match(metrics, /promsd_config_last_reload_successful 1/);
+});
+
+test("daemon: a removed job disappears from every output", async (t) => {
+  const { daemon, configFile } = await startDaemon(t, STATIC_CONFIG);
+  await waitFor(async () => (await sdTargets(daemon, "web")).length === 1, { timeoutMs: 5000, description: "web targets" });
+  await writeFile(configFile, STATIC_CONFIG.slice(0, STATIC_CONFIG.indexOf("  - job_name: web")));
+  await daemon.reload();
+  assert.equal((await fetch(`${daemon.url}/api/v1/sd/web`)).status, 404);
+  assert.deepEqual(((await getJson(`${daemon.url}/api/v1/scrape_pools`)) as { data: { scrapePools: string[] } }).data.scrapePools, ["node"]);
+});
+
+test("daemon: without --config.file it runs the embedded default config", async (t) => {
+  const { daemon } = await startDaemon(t, undefined);
+  assert.deepEqual([...daemon.targets.jobNames()], ["promsd", "targets"]);
+  await waitFor(async () => (await sdTargets(daemon, "promsd")).length === 1, { timeoutMs: 5000, description: "promsd target" });
+  assert.deepEqual(await sdTargets(daemon, "promsd"), ["127.0.0.1:0"]);
+});
+
+test("daemon: writes file_sd output when --output.file-sd.dir is set", async (t) => {
+  const dir = await tempDir(t);
+  const { daemon } = await startDaemon(t, STATIC_CONFIG, { fileSdDir: join(dir, "out") });
+  const text = await waitFor(() => readFile(join(dir, "out", "web.json"), "utf8"), { timeoutMs: 5000, description: "web.json" });
+  assert.deepEqual(JSON.parse(text), await getJson(`${daemon.url}/api/v1/sd/web`));
+});
+
+test("daemon: start and close are idempotent; a bad config fails start", async (t) => {
+  const { daemon } = await startDaemon(t, STATIC_CONFIG);
+  await Promise.all([daemon.start(), daemon.start()]);
+  await Promise.all([daemon.close(), daemon.close()]);
+  await assert.rejects(fetch(`${daemon.url}/-/healthy`));
+  await assert.rejects(startDaemon(t, "scrape_configs:\n  - job_name: a\n    scrape_interval: 5\n"), /prometheus\.yml:3/);
+});

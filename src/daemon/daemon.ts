@@ -1,0 +1,223 @@
+/**
+ * `promsd run`: discovers once and serves the results to many consumers (issue 3). Wiring only: config
+ * loading, the discovery manager, the scrape side (target building on its own ticker), and the outputs
+ * (http_sd, targets API, metrics, file_sd), which only see a TargetsView (STYLE 2.6).
+ *
+ * Reload (SIGHUP, `POST /-/reload`): a broken config keeps the running config and providers, is logged with
+ * file and line, rejects the reload and sets `promsd_config_last_reload_successful 0`. A good one is applied
+ * to the scrape side first, then to the manager, which keeps providers whose config is unchanged running.
+ */
+import { hostname } from "node:os";
+import { collectDefaultMetrics, Registry } from "prom-client";
+import { loadConfigFile, parseConfigText } from "../config/prometheus-config.js";
+import type { PrometheusConfig } from "../config/types.js";
+import type { Logger } from "../logging.js";
+import { DiscoveryManager } from "../manager/manager.js";
+import type { TargetGroup } from "../model/target-group.js";
+import { builtinProviders } from "../providers/index.js";
+import type { ProviderDefinition } from "../providers/provider.js";
+import type { TargetsView } from "../targets/types.js";
+import { FileSdWriter } from "../outputs/file-sd/file-sd-writer.js";
+import { HttpServer, parseListenAddress } from "../outputs/http/server.js";
+import type { Router } from "../outputs/http/router.js";
+import { createDaemonMetrics, type DaemonMetrics } from "../outputs/metrics/daemon-metrics.js";
+import { createWebRouter } from "../outputs/web.js";
+import { DEFAULT_CONFIG_FILE_NAME, defaultConfigText } from "./default-config.js";
+import type { DaemonFlags } from "./flags.js";
+import { renderConfigYaml } from "../config/render.js";
+import { ScrapeSide, type SnapshotMap } from "./scrape-side.js";
+
+export interface DaemonOptions {
+  readonly flags: DaemonFlags;
+  readonly logger: Logger;
+  /** Default: the built-in providers. */
+  readonly providers?: readonly ProviderDefinition<unknown>[];
+  readonly fetch?: typeof globalThis.fetch;
+  /** Called when `POST /-/quit` asks the process to stop (runDaemon exits). Default: close(). */
+  readonly onQuit?: () => void;
+}
+
+export class Daemon {
+  readonly #options: DaemonOptions;
+  readonly #stop = new AbortController();
+  readonly registry = new Registry();
+  readonly #metrics: DaemonMetrics;
+  #config: PrometheusConfig | undefined;
+  #manager: DiscoveryManager | undefined;
+  #scrapeSide: ScrapeSide | undefined;
+  #server: HttpServer | undefined;
+  #router: Router | undefined;
+  #fileSd: FileSdWriter | undefined;
+  #snapshot: SnapshotMap = new Map();
+  #isReady = false;
+  #started: Promise<void> | undefined;
+  #closed: Promise<void> | undefined;
+  #reloading: Promise<void> = Promise.resolve();
+
+  /** Never starts I/O; call start(). */
+  constructor(options: DaemonOptions) {
+    this.#options = options;
+    collectDefaultMetrics({ register: this.registry });
+    this.#metrics = createDaemonMetrics(this.registry);
+  }
+
+  /** Loads the config, starts discovery and the outputs, listens. Idempotent; rejects on a bad config. */
+  start(): Promise<void> {
+    return (this.#started ??= this.#startUp());
+  }
+
+  /** Stops everything; idempotent, later callers await the first. */
+  close(): Promise<void> {
+    return (this.#closed ??= this.#shutDown());
+  }
+
+  /** Reloads the config file; rejects (and keeps the running config) when the new one is broken. */
+  reload(): Promise<void> {
+    const next = this.#reloading.then(() => this.#reloadOnce());
+    this.#reloading = next.catch(() => {});
+    return next;
+  }
+
+  /** `http://host:port` of the listening socket. */
+  get url(): string {
+    if (!this.#server) throw new Error("daemon not started");
+    return this.#server.url;
+  }
+
+  /** The current targets of every job (what every output serves). */
+  get targets(): TargetsView {
+    if (!this.#scrapeSide) throw new Error("daemon not started");
+    return this.#scrapeSide;
+  }
+
+  get config(): PrometheusConfig | undefined {
+    return this.#config;
+  }
+
+  /** The in-process HTTP surface (same handlers as the socket), for tests and embedding. */
+  get router(): Router {
+    if (!this.#router) throw new Error("daemon not started");
+    return this.#router;
+  }
+
+  get manager(): DiscoveryManager {
+    if (!this.#manager) throw new Error("daemon not started");
+    return this.#manager;
+  }
+
+  async #startUp(): Promise<void> {
+    const { flags, logger } = this.#options;
+    const config = await this.#loadConfig();
+    this.#config = config;
+    const signal = this.#stop.signal;
+    const scrapeSide = new ScrapeSide({ profile: flags.profile, reloadIntervalMs: flags.discoveryReloadIntervalMs, logger });
+    this.#scrapeSide = scrapeSide;
+    const manager = new DiscoveryManager({
+      providers: this.#options.providers ?? builtinProviders,
+      logger,
+      registry: this.registry,
+      updateIntervalMs: flags.discoveryUpdateIntervalMs,
+      profile: flags.profile,
+      ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
+    });
+    this.#manager = manager;
+    scrapeSide.subscribe((changed) => this.#countTargets(changed), signal);
+    manager.subscribe((snapshot) => {
+      this.#snapshot = snapshot;
+      scrapeSide.update(snapshot);
+    }, signal);
+    scrapeSide.applyConfig(config);
+    manager.applyConfig(jobsOf(config));
+    void manager.ready.then(() => {
+      this.#isReady = true;
+      logger.info({}, "Discovery ready: every provider delivered its initial targets or timed out");
+    });
+    if (flags.fileSdDir !== undefined) {
+      this.#fileSd = new FileSdWriter({ dir: flags.fileSdDir, targets: scrapeSide, logger: logger.child({ component: "file_sd" }), metrics: this.#metrics });
+      await this.#fileSd.start(signal);
+    }
+    this.#router = this.#createRouter();
+    this.#server = await HttpServer.listen(this.#router, parseListenAddress(flags.listenAddress));
+    this.#metrics.lastReloadSuccessful.set(1);
+    this.#metrics.lastReloadSuccessTimestamp.set(Date.now() / 1000);
+    logger.info({ address: this.#server.url, config: config.file, jobs: config.scrapeConfigs.length, profile: flags.profile }, "promsd is listening");
+  }
+
+  #createRouter(): Router {
+    const { flags, logger } = this.#options;
+    const scrapeSide = this.#scrapeSide as ScrapeSide;
+    return createWebRouter({
+      targets: scrapeSide,
+      profile: flags.profile,
+      discoveredGroups: (job): readonly TargetGroup[] | undefined => this.#snapshot.get(job),
+      relabelRules: (job) => scrapeSide.scrapeConfig(job)?.relabelConfigs,
+      renderConfig: () => (this.#config ? renderConfigYaml(this.#config) : ""),
+      isReady: () => this.#isReady,
+      globalUrl: () => {
+        const port = this.#server?.address.port ?? parseListenAddress(flags.listenAddress).port;
+        return { externalUrl: new URL(flags.externalUrl ?? `http://${hostname()}:${port}/`), listenPort: port };
+      },
+      registry: this.registry,
+      metrics: this.#metrics,
+      lifecycle: {
+        isEnabled: flags.enableLifecycle,
+        reload: () => this.reload(),
+        quit: () => (this.#options.onQuit ?? (() => void this.close()))(),
+      },
+      logger: logger.child({ component: "web" }),
+    });
+  }
+
+  async #loadConfig(): Promise<PrometheusConfig> {
+    const { flags } = this.#options;
+    if (flags.configFile !== undefined) return loadConfigFile(flags.configFile, { profile: flags.profile });
+    this.#options.logger.info({}, "No --config.file given: using the embedded default config (promsd itself, plus file_sd over ./targets/)");
+    return parseConfigText(defaultConfigText(flags.listenAddress), DEFAULT_CONFIG_FILE_NAME, { profile: flags.profile });
+  }
+
+  async #reloadOnce(): Promise<void> {
+    const { logger } = this.#options;
+    if (!this.#started || this.#closed) throw new Error("daemon is not running");
+    await this.#started;
+    let config: PrometheusConfig;
+    try {
+      config = await this.#loadConfig();
+    } catch (error) {
+      this.#metrics.reloads.inc({ result: "failure" });
+      this.#metrics.lastReloadSuccessful.set(0);
+      logger.error({ file: this.#options.flags.configFile ?? DEFAULT_CONFIG_FILE_NAME, err: error }, "Error reloading config; keeping the running config");
+      throw error;
+    }
+    this.#config = config;
+    this.#scrapeSide?.applyConfig(config);
+    this.#manager?.applyConfig(jobsOf(config));
+    this.#metrics.reloads.inc({ result: "success" });
+    this.#metrics.lastReloadSuccessful.set(1);
+    this.#metrics.lastReloadSuccessTimestamp.set(Date.now() / 1000);
+    logger.info({ file: config.file, jobs: config.scrapeConfigs.length }, "Completed loading of configuration file");
+  }
+
+  #countTargets(changed: readonly string[]): void {
+    const scrapeSide = this.#scrapeSide;
+    if (!scrapeSide) return;
+    for (const name of changed) {
+      const job = scrapeSide.job(name);
+      for (const [state, count] of [["active", job?.active.length], ["dropped", job?.droppedCount], ["failed", job?.failed.length]] as const) {
+        if (job) this.#metrics.targets.set({ job: name, state }, count ?? 0);
+        else this.#metrics.targets.remove({ job: name, state });
+      }
+    }
+  }
+
+  async #shutDown(): Promise<void> {
+    this.#stop.abort(new Error("daemon closing"));
+    await this.#started?.catch(() => {});
+    this.#scrapeSide?.close();
+    await Promise.allSettled([this.#server?.close(), this.#manager?.close(), this.#fileSd?.flush()]);
+    this.#options.logger.info({}, "promsd stopped");
+  }
+}
+
+function jobsOf(config: PrometheusConfig): { jobName: string; sdConfigs: PrometheusConfig["scrapeConfigs"][number]["sdConfigs"] }[] {
+  return config.scrapeConfigs.map((job) => ({ jobName: job.jobName, sdConfigs: job.sdConfigs }));
+}
