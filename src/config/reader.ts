@@ -160,18 +160,21 @@ export class MapReader {
 
   /** A list of strings; null elements read as "". */
   stringList(key: string): string[] | undefined {
-    return this.list(key)?.map(({ value, at }) => {
+    return this.list(key, "[]string")?.map(({ value, at }) => {
       if (value.kind !== "scalar") throw typeError(value, at, "string");
       return value.text;
     });
   }
 
-  /** List elements with their locations; a null list reads as undefined, a scalar is a type error. */
-  list(key: string): Located<YamlNode>[] | undefined {
+  /**
+   * List elements with their locations; a null list reads as undefined, a scalar is a type error naming
+   * `goType` (`cannot unmarshal !!str \`a\` into []string`).
+   */
+  list(key: string, goType = "[]"): Located<YamlNode>[] | undefined {
     const node = this.node(key);
     if (node === undefined || (node.kind === "scalar" && node.isNull)) return undefined;
     const at = this.atKey(key);
-    if (node.kind !== "seq") throw typeError(node, at, "[]");
+    if (node.kind !== "seq") throw typeError(node, at, goType);
     return node.items.map((item, i) => ({ value: item, at: at.index(i, item.line || at.line) }));
   }
 

@@ -29,7 +29,7 @@ export function groupLabelScheme(ctx: ParseContext): NameValidationScheme {
  */
 export function parseStaticConfig(node: YamlNode, at: ConfigLocation, ctx: ParseContext): StaticConfig {
   const reader = MapReader.open(node, at, GROUP_TYPE_NAME);
-  const targetNodes = reader.list("targets") ?? [];
+  const targetNodes = reader.list("targets", "[]string") ?? [];
   const targets = targetNodes.map(({ value, at: targetAt }) => {
     if (value.kind !== "scalar") throw typeError(value, targetAt, "string");
     return { [ADDRESS_LABEL]: value.text };
