@@ -3,9 +3,11 @@
  */
 import type { ProviderDefinition } from "./provider.js";
 import { staticProvider } from "./static/provider.js";
+import { fileProvider } from "./file/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   staticProvider,
+  fileProvider,
 ];
 
 /**
