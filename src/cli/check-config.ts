@@ -4,10 +4,21 @@
  * `  FAILED: <message>` (stderr), then an empty line; exit code 1 when any file failed. Where promtool prints
  * `parsing YAML file <file>: <problem>`, promsd prints its own message, which adds line, YAML path and a hint
  * around the same Prometheus text. Warnings (e.g. mechanisms promsd does not implement) go to stdout.
+ *
+ * After loading, promtool checks a little more than Prometheus does, and so do we (`checkLoadedConfig`):
+ * credential and TLS files must exist, a client cert needs its key, and every static target must survive
+ * target building (`instance <i> in group <source>: <reason>`). promtool's rule-file and file_sd checks are
+ * not reproduced: promsd reads neither rules nor, here, file_sd files.
  */
+import { stat } from "node:fs/promises";
+import type { TlsConfig } from "../config/http-client.js";
 import { loadConfigFile } from "../config/prometheus-config.js";
+import type { PrometheusConfig, ScrapeConfig } from "../config/types.js";
 import { ConfigError } from "../errors.js";
+import { goQuote } from "../model/go-quote.js";
 import type { Profile } from "../profile.js";
+import type { StaticConfig } from "../providers/static/config.js";
+import { buildTarget, failureMessage } from "../targets/build.js";
 
 export interface CheckConfigIo {
   readonly stdout: (text: string) => void;
@@ -25,6 +36,7 @@ export async function runCheckConfig(files: readonly string[], io: CheckConfigIo
     io.stdout(`Checking ${file}\n`);
     try {
       const config = await loadConfigFile(file, { profile: options.profile });
+      await checkLoadedConfig(config);
       for (const warning of config.warnings) io.stdout(`  WARNING: ${warning.at.describe()}: ${warning.message}\n`);
       io.stdout(` SUCCESS: ${file} is valid prometheus config file syntax\n`);
     } catch (error) {
@@ -35,4 +47,52 @@ export async function runCheckConfig(files: readonly string[], io: CheckConfigIo
     io.stdout("\n");
   }
   return exitCode;
+}
+
+/** promtool's checks after loading, in its order, per job; throws the first problem as a ConfigError. */
+export async function checkLoadedConfig(config: PrometheusConfig): Promise<void> {
+  for (const job of config.scrapeConfigs) {
+    const fail = (problem: string, hint: string): never => {
+      throw new ConfigError(job.at, problem, hint);
+    };
+    const credentialsFile = job.httpClient?.authorization?.credentialsFile ?? "";
+    const missing = await statError(credentialsFile);
+    if (missing) fail(`error checking authorization credentials or bearer token file ${goQuote(credentialsFile)}: ${missing}`, "create the file or fix the path");
+    if (job.httpClient) await checkTlsFiles(job.httpClient.tlsConfig, fail);
+    checkStaticTargets(job, config.profile, fail);
+  }
+}
+
+async function checkTlsFiles(tls: TlsConfig, fail: (problem: string, hint: string) => never): Promise<void> {
+  if (tls.certFile !== "" && tls.keyFile === "") fail(`client cert file ${goQuote(tls.certFile)} specified without client key file`, "add key_file");
+  if (tls.keyFile !== "" && tls.certFile === "") fail(`client key file ${goQuote(tls.keyFile)} specified without client cert file`, "add cert_file");
+  for (const [what, path] of [["client cert", tls.certFile], ["client key", tls.keyFile]] as const) {
+    const missing = await statError(path);
+    if (missing) fail(`error checking ${what} file ${goQuote(path)}: ${missing}`, "create the file or fix the path");
+  }
+}
+
+function checkStaticTargets(job: ScrapeConfig, profile: Profile, fail: (problem: string, hint: string) => never): void {
+  for (const sd of job.sdConfigs) {
+    if (sd.provider !== "static") continue;
+    for (const group of (sd.config as StaticConfig).groups) {
+      group.targets.forEach((target, index) => {
+        const built = buildTarget(target, group.labels, job, profile, { source: group.source, index });
+        if (built.kind === "failed") fail(failureMessage(built.target), "fix the target or the relabel rules that produce its address");
+      });
+    }
+  }
+}
+
+/** Go's os.Stat error text (`stat <path>: no such file or directory`), or undefined when the file exists. */
+async function statError(path: string): Promise<string | undefined> {
+  if (path === "") return undefined;
+  try {
+    await stat(path);
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "no such file or directory" : code === "EACCES" ? "permission denied" : code === "ENOTDIR" ? "not a directory" : String(code);
+    return `stat ${path}: ${reason}`;
+  }
 }
