@@ -3,7 +3,7 @@
  * numbered `<path>:<i>`, `__meta_filepath` set last so it overrides the file's own. Errors carry the text
  * Prometheus logs (`open x.json: no such file or directory`, `json: unknown field "target"`, …).
  */
-import { open } from "node:fs/promises";
+import { open, type FileHandle } from "node:fs/promises";
 import { extname } from "node:path/posix";
 import { Parser } from "yaml";
 import { parseYaml } from "../../config/yaml-node.js";
@@ -24,7 +24,7 @@ export interface FileContent {
 export async function readGroupsFile(path: string, scheme: NameValidationScheme): Promise<FileContent> {
   let bytes: Buffer;
   let mtimeMs: number;
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(path, "r");
   } catch (error) {
