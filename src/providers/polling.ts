@@ -24,6 +24,11 @@ export interface PollOptions {
   /** Called with the duration of every refresh attempt, successful or not. */
   readonly observeDuration?: (seconds: number) => void;
   readonly wait?: (ms: number, signal: AbortSignal) => Promise<boolean>;
+  /**
+   * When true, sources missing from a refresh are left alone instead of being sent as empty groups: for
+   * mechanisms (DNS) whose refresh omits sources that failed rather than sources that vanished.
+   */
+  readonly keepVanishedSources?: boolean;
 }
 
 /**
@@ -34,7 +39,7 @@ export interface PollOptions {
 export async function* poll(
   refresh: (signal: AbortSignal) => Promise<readonly TargetGroup[]>,
   signal: AbortSignal,
-  { intervalMs, reportError, observeDuration, wait = sleep }: PollOptions,
+  { intervalMs, reportError, observeDuration, wait = sleep, keepVanishedSources = false }: PollOptions,
 ): AsyncGenerator<readonly TargetGroup[]> {
   let lastSources = new Set<string>();
   do {
@@ -49,7 +54,7 @@ export async function* poll(
     if (signal.aborted) return;
     if (groups !== undefined) {
       const sources = new Set(groups.map((g) => g.source));
-      const vanished = [...lastSources].filter((s) => !sources.has(s)).map(emptyGroup);
+      const vanished = keepVanishedSources ? [] : [...lastSources].filter((s) => !sources.has(s)).map(emptyGroup);
       lastSources = sources;
       yield [...groups, ...vanished];
     }
