@@ -1,0 +1,158 @@
+/**
+ * Runs the real CLI (`node --import tsx src/cli/main.ts …`) on temp configs with static and file_sd targets,
+ * and compares with the reference promtool 2.42 when it is installed.
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { isPromtoolInstalled, runPromsdSd, runPromtoolSd, tempDir, writeFiles } from "../testing/index.js";
+
+const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
+const TSX = import.meta.resolve("tsx");
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function runCli(args: readonly string[], cwd: string): Promise<Run> {
+  const { NODE_TEST_CONTEXT: _ignored, NODE_OPTIONS: _alsoIgnored, ...env } = process.env;
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["--import", TSX, MAIN, ...args], { cwd, env, timeout: 60_000 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const CONFIG = `global: {scrape_interval: 15s}
+scrape_configs:
+- job_name: node
+  static_configs:
+  - targets: ['host-b', 'a:1']
+    labels: {env: prod}
+- job_name: files
+  file_sd_configs: [{files: ['targets/*.json', 'targets/*.yml']}]
+  relabel_configs:
+  - {source_labels: [__address__], regex: 'drop.*', action: drop}
+- job_name: empty
+`;
+
+const FILES = {
+  "prometheus.yml": CONFIG,
+  "targets/a.json": '[{"targets": ["x:1", "dropme:1", ""], "labels": {"a": "<b>&"}}, {"targets": ["x:1"]}]\n',
+  "targets/b.yml": "- targets: ['y:2', 'http://bad/path']\n  labels: {team: t}\n",
+};
+
+function sortedEntries(stdout: string): string[] {
+  return (JSON.parse(stdout) as unknown[]).map((e) => JSON.stringify(e)).sort();
+}
+
+test("cli sd: static targets print promtool's JSON without a trailing newline (v2.42)", async (t) => {
+  const dir = await tempDir(t);
+  await writeFiles(dir, FILES);
+  const run = await runPromsdSd(dir, "prometheus.yml", "node", { timeoutMs: 20_000, profile: "v2.42" });
+  assert.equal(run.exitCode, 0, run.stderr);
+  assert.ok(!run.stdout.endsWith("\n"));
+  assert.ok(run.stdout.startsWith('[\n  {\n    "discoveredLabels": {\n      "__address__": "host-b",'));
+  assert.deepEqual(run.entries?.map((e) => e.labels["instance"]), ["host-b:80", "a:1"]);
+});
+
+test("cli sd: file_sd targets, dropped and failed entries, HTML escaping (v3)", async (t) => {
+  const dir = await tempDir(t);
+  await writeFiles(dir, FILES);
+  const run = await runPromsdSd(dir, "prometheus.yml", "files", { timeoutMs: 20_000 });
+  assert.equal(run.exitCode, 0, run.stderr);
+  assert.match(run.stdout, /"a": "\\u003cb\\u003e\\u0026"/);
+  const entries = run.entries ?? [];
+  const active = entries.filter((e) => Object.keys(e.labels).length > 0).map((e) => e.labels["instance"]).sort();
+  assert.deepEqual(active, ["x:1", "x:1", "y:2"]); // x:1 twice: two sources (a.json:0 and a.json:1)
+  const dropped = entries.filter((e) => e.error === undefined && Object.keys(e.labels).length === 0);
+  assert.deepEqual(dropped.map((e) => e.discoveredLabels["__address__"]), ["dropme:1"]);
+  const failed = entries.filter((e) => e.error !== undefined);
+  assert.equal(failed.length, 2);
+  assert.ok(failed.every((e) => e.discoveredLabels["job"] === "files"), "v3 fills discoveredLabels of failed targets");
+});
+
+test("cli sd: a job without SD configs prints []", async (t) => {
+  const dir = await tempDir(t);
+  await writeFiles(dir, FILES);
+  const run = await runCli(["sd", "prometheus.yml", "empty"], dir);
+  assert.deepEqual([run.code, run.stdout], [0, "[]"]);
+});
+
+test("cli sd: unknown job lists the jobs on stderr and exits 1", async (t) => {
+  const dir = await tempDir(t);
+  await writeFiles(dir, FILES);
+  const run = await runCli(["sd", "prometheus.yml", "nope"], dir);
+  assert.deepEqual(run, { code: 1, stdout: "", stderr: "Job nope not found. Select one of:\n\tnode\n\tfiles\n\tempty\n" });
+});
+
+test("cli sd: load errors and bad flags exit 1 with promtool's texts", async (t) => {
+  const dir = await tempDir(t);
+  await writeFiles(dir, { "bad.yml": "scrape_configs: [{job_name: a, foo: 1}]\n" });
+  const bad = await runCli(["sd", "bad.yml", "a"], dir);
+  assert.deepEqual(bad, {
+    code: 1,
+    stdout: "",
+    stderr: "Cannot load config parsing YAML file bad.yml: yaml: unmarshal errors:\n  line 1: field foo not found in type config.ScrapeConfig\n",
+  });
+  const missing = await runCli(["sd", "missing.yml", "a"], dir);
+  assert.deepEqual(missing, { code: 1, stdout: "", stderr: "promsd: error: path 'missing.yml' does not exist, try --help\n" });
+  const timeout = await runCli(["sd", "--timeout=1x", "bad.yml", "a"], dir);
+  assert.deepEqual(timeout, { code: 1, stdout: "", stderr: 'promsd: error: time: unknown unit "x" in duration "1x", try --help\n' });
+});
+
+test("cli sd --explain: error texts and the dropping rule", async (t) => {
+  const dir = await tempDir(t);
+  await writeFiles(dir, FILES);
+  const run = await runCli(["sd", "--explain", "--timeout", "20s", "prometheus.yml", "files"], dir);
+  assert.equal(run.code, 0, run.stderr);
+  const entries = JSON.parse(run.stdout) as Record<string, unknown>[];
+  const errors = entries.filter((e) => e["status"] === "failed").map((e) => e["error"]).sort();
+  assert.deepEqual(errors, [
+    'instance 1 in group targets/b.yml:0: "http://bad/path" is not a valid hostname',
+    "instance 2 in group targets/a.json:0: no address",
+  ]);
+  const dropped = entries.find((e) => e["status"] === "dropped");
+  assert.deepEqual(dropped?.["droppedBy"], { index: 0, action: "drop", source_labels: ["__address__"], regex: "drop.*" });
+});
+
+test("cli: --help for each command, unknown command exits 1", async (t) => {
+  const dir = await tempDir(t);
+  for (const args of [["--help"], ["sd", "--help"], ["start", "--help"], ["check", "config", "--help"]]) {
+    const run = await runCli(args, dir);
+    assert.equal(run.code, 0, args.join(" "));
+    assert.match(run.stdout, /^usage: promsd/);
+  }
+  const unknown = await runCli(["frobnicate"], dir);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /expected command but got "frobnicate"/);
+});
+
+test("cli start: runs the embedded example and says where it is", async (t) => {
+  const dir = await tempDir(t);
+  const run = await runCli(["start", `--dir=${dir}/example`, "--timeout=20s"], dir);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /config: +.*example\/prometheus\.yml/);
+  assert.match(run.stdout, /== job node /);
+  assert.match(run.stdout, /"instance": "web-1.example:8080"/);
+  assert.match(run.stdout, /"sd_file": "db"/);
+});
+
+test("cli sd: same entries as promtool 2.42 for static and file_sd jobs", { skip: !isPromtoolInstalled() && "promtool not installed" }, async (t) => {
+  const dir = await tempDir(t);
+  await writeFiles(dir, FILES);
+  for (const job of ["node", "files", "empty"]) {
+    const [ours, theirs] = await Promise.all([
+      runPromsdSd(dir, "prometheus.yml", job, { timeoutMs: 20_000, profile: "v2.42" }),
+      runPromtoolSd(dir, "prometheus.yml", job, { timeoutMs: 1000 }),
+    ]);
+    assert.equal(ours.exitCode, 0, ours.stderr);
+    assert.equal(theirs.exitCode, 0, theirs.stderr);
+    // Entries of different Sources come in Go map order: compare as sorted lists.
+    assert.deepEqual(sortedEntries(ours.stdout), sortedEntries(theirs.stdout), job);
+  }
+});
