@@ -67,14 +67,35 @@ export function readV3ScrapeExtras(reader: MapReader): void {
   reader.node("extra_scrape_metrics");
 }
 
-/** `body_size_limit` in Go's units syntax (`10MB`, `1GiB`, `0`). */
+/** `body_size_limit` in the syntax of Go's units.ParseBase2Bytes (`10MB`, `1GiB`, `1MB512KB`, `0`). */
 export function readBodySizeLimit(reader: MapReader, key: string): void {
   const text = reader.string(key);
-  if (text === undefined || text === "" || text === "0") return;
-  const match = /^([0-9]+(?:\.[0-9]+)?)([A-Za-z]*)$/.exec(text);
-  const unit = match?.[2] ?? text.replace(/^[0-9.]+/, "");
-  if (match && ["B", "KB", "MB", "GB", "TB", "PB", "EB", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", ""].includes(unit)) return;
-  throw new ConfigError(reader.atKey(key), `units: unknown unit ${unit} in ${text}`, "write a size such as 10MB");
+  if (text === undefined || text === "") return;
+  // ParseBase2Bytes tries the IEC units first, then the old ones, and reports the second failure.
+  if (unitsError(text, BASE2_UNITS) === undefined) return;
+  const problem = unitsError(text, OLD_UNITS);
+  if (problem !== undefined) throw new ConfigError(reader.atKey(key), problem, "write a size such as 10MB or 512KiB");
+}
+
+const BASE2_UNITS: ReadonlySet<string> = new Set(["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]);
+const OLD_UNITS: ReadonlySet<string> = new Set(["B", "KB", "MB", "GB", "TB", "PB", "EB"]);
+
+/** Go's units.ParseUnit grammar `[-+]?([0-9]*(\.[0-9]*)?[a-zA-Z]+)+`; returns its error text, if any. */
+function unitsError(original: string, units: ReadonlySet<string>): string | undefined {
+  let rest = /^[-+]/.test(original) ? original.slice(1) : original;
+  if (rest === "0") return undefined;
+  if (rest === "") return `units: invalid ${original}`;
+  while (rest !== "") {
+    const number = /^([0-9]*)(?:\.([0-9]*))?/.exec(rest);
+    const whole = number?.[1] ?? "";
+    const fraction = number?.[2] ?? "";
+    if (!/^[0-9.]/.test(rest) || (whole === "" && fraction === "")) return `units: invalid ${original}`;
+    rest = rest.slice(number?.[0].length ?? 0);
+    const unit = /^[^0-9.]*/.exec(rest)?.[0] ?? "";
+    rest = rest.slice(unit.length);
+    if (!units.has(unit)) return `units: unknown unit ${unit} in ${original}`;
+  }
+  return undefined;
 }
 
 function readExternalLabels(reader: MapReader, scheme: NameValidationScheme): LabelSet {

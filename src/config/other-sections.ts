@@ -7,9 +7,11 @@
 import { ConfigError } from "../errors.js";
 import { goQuote } from "../model/go-quote.js";
 import { parseRelabelConfigs } from "../relabel/config.js";
-import { parseHttpClientConfig } from "./http-client.js";
-import { MapReader, type Located, type ParseContext } from "./reader.js";
-import type { YamlNode } from "./yaml-node.js";
+import { goUrlParseError, parseHttpClientConfig } from "./http-client.js";
+import { MapReader, typeError, type Located, type ParseContext } from "./reader.js";
+import { checkStaticHostnames, type StaticConfig } from "../providers/static/config.js";
+import { claimSdKeys, decodeSdConfigs, RELABEL_LIST_TYPE, splitNullItems } from "./scrape-config.js";
+import { goYamlTag, type YamlNode } from "./yaml-node.js";
 
 /** Prometheus's patRulePath: a `*` may only appear in the last path element. */
 const RULE_PATH = /^[^*]*(\*[^/]*)?$/;
@@ -24,10 +26,10 @@ export function validateRuleFiles(reader: MapReader): void {
 /** Validates every section of the top-level `reader` that promsd ignores; `finish()` stays the caller's. */
 export function validateIgnoredSections(reader: MapReader, ctx: ParseContext): void {
   validateAlerting(reader.map("alerting", "config.plain"), ctx);
-  validateRemote(reader.list("remote_write") ?? [], ctx, REMOTE_WRITE);
-  validateRemote(reader.list("remote_read") ?? [], ctx, REMOTE_READ);
-  consumeKeys(reader.map("storage", "config.StorageConfig"), ["tsdb", "exemplars"]);
-  consumeKeys(reader.map("tracing", "config.plain"), ["endpoint", "sampling_fraction", "insecure", "tls_config", "headers", "compression", "timeout", "client_type"]);
+  validateRemote(reader.list("remote_write", "[]*config.RemoteWriteConfig") ?? [], ctx, "write");
+  validateRemote(reader.list("remote_read", "[]*config.RemoteReadConfig") ?? [], ctx, "read");
+  validateStorage(reader.map("storage", "config.StorageConfig"), ctx);
+  validateTracing(reader.map("tracing", "config.plain"), ctx);
   if (ctx.profile === "v3") {
     // Options that change often between 3.x releases; accepted as a whole, not checked key by key.
     reader.node("runtime");
@@ -35,10 +37,44 @@ export function validateIgnoredSections(reader: MapReader, ctx: ParseContext): v
   }
 }
 
-function consumeKeys(reader: MapReader | undefined, keys: readonly string[]): void {
+function validateStorage(reader: MapReader | undefined, ctx: ParseContext): void {
   if (!reader) return;
-  for (const key of keys) reader.node(key);
+  const tsdb = reader.map("tsdb", "config.plain");
+  if (tsdb) {
+    tsdb.duration("out_of_order_time_window", ctx.profile);
+    // 3.x keeps adding TSDB options; accepted as written there.
+    if (ctx.profile === "v3") for (const key of tsdb.keys()) tsdb.node(key);
+    tsdb.finish();
+  }
+  const exemplars = reader.map("exemplars", "config.ExemplarsConfig");
+  exemplars?.int("max_exemplars");
+  exemplars?.finish();
   reader.finish();
+}
+
+const TRACING_AUTH_HEADER = "custom authorization header configuration is not yet supported";
+
+function validateTracing(reader: MapReader | undefined, ctx: ParseContext): void {
+  if (!reader) return;
+  const endpoint = reader.string("endpoint") ?? "";
+  const clientType = reader.string("client_type");
+  if (clientType !== undefined && clientType !== "http" && clientType !== "grpc") {
+    throw new ConfigError(reader.atKey("client_type"), `expected tracing client type to be to be http or grpc, but got ${clientType}`, "write http or grpc");
+  }
+  const fraction = reader.node("sampling_fraction");
+  const isNumber = fraction?.kind === "scalar" && (fraction.isNull || ["!!float", "!!int"].includes(goYamlTag(fraction)));
+  if (fraction && !isNumber) throw typeError(fraction, reader.atKey("sampling_fraction"), "float64");
+  const checkHeaders = readHeaders(reader, TRACING_AUTH_HEADER);
+  reader.bool("insecure");
+  reader.duration("timeout", ctx.profile);
+  const compression = reader.string("compression") ?? "";
+  const tls = reader.map("tls_config", "config.plain");
+  if (tls) for (const key of ["ca_file", "cert_file", "key_file", "server_name", "insecure_skip_verify", "min_version", "max_version", ...(ctx.profile === "v3" ? ["ca", "cert", "key"] : [])]) tls.node(key);
+  tls?.finish();
+  reader.finish();
+  checkHeaders();
+  if (endpoint === "") throw new ConfigError(reader.atKey("endpoint"), "tracing endpoint must be set", "add endpoint or remove the tracing section");
+  if (compression !== "" && compression !== "gzip") throw new ConfigError(reader.atKey("compression"), `invalid compression type ${compression} provided, valid options: gzip`, "write gzip");
 }
 
 function nonNullItems(items: readonly Located<YamlNode>[], nullProblem: string): Located<YamlNode>[] {
@@ -53,68 +89,135 @@ function checkRules(items: readonly Located<YamlNode>[], ctx: ParseContext, null
 
 function validateAlerting(reader: MapReader | undefined, ctx: ParseContext): void {
   if (!reader) return;
-  checkRules(reader.list("alert_relabel_configs") ?? [], ctx, "empty or null alert relabeling rule");
-  for (const item of reader.list("alertmanagers") ?? []) {
+  checkRules(reader.list("alert_relabel_configs", RELABEL_LIST_TYPE) ?? [], ctx, "empty or null alert relabeling rule");
+  for (const item of reader.list("alertmanagers", "[]*config.AlertmanagerConfig") ?? []) {
     if (item.value.kind === "scalar" && item.value.isNull) {
       // 2.42 crashes on this (nil pointer in SetDirectory); reject it cleanly instead.
       throw new ConfigError(item.at, "empty or null alertmanager config section", "remove the empty list entry");
     }
-    validateAlertmanager(MapReader.open(item.value, item.at, "config.plain"), ctx);
+    validateAlertmanager(MapReader.open(item.value, item.at, "config.AlertmanagerConfig"), ctx);
   }
   reader.finish();
 }
 
 function validateAlertmanager(reader: MapReader, ctx: ParseContext): void {
-  parseHttpClientConfig(reader, ctx);
-  for (const key of ["scheme", "path_prefix", "api_version"]) reader.string(key);
+  const apiVersion = reader.string("api_version");
+  const supported = ctx.profile === "v3" ? ["v2"] : ["v1", "v2"];
+  if (apiVersion !== undefined && !supported.includes(apiVersion)) {
+    throw new ConfigError(reader.atKey("api_version"), `expected Alertmanager api version to be one of [${supported.join(" ")}] but got ${apiVersion}`, `write ${supported.join(" or ")}`);
+  }
+  for (const key of ["scheme", "path_prefix"]) reader.string(key);
   reader.duration("timeout", ctx.profile);
-  reader.node("sigv4");
-  checkRules(reader.list("relabel_configs") ?? [], ctx, "empty or null Alertmanager target relabeling rule");
-  if (ctx.profile === "v3") checkRules(reader.list("alert_relabel_configs") ?? [], ctx, "empty or null Alertmanager alert relabeling rule");
-  // Discovery for Alertmanagers is not promsd's job; the blocks are accepted as written.
-  for (const key of reader.keys()) if (key === "static_configs" || key.endsWith("_sd_configs")) reader.node(key);
+  const hasSigV4 = ctx.profile === "v3" && reader.node("sigv4") !== undefined; // 2.43+
+  const relabel = splitNullItems(reader.list("relabel_configs", RELABEL_LIST_TYPE) ?? []);
+  checkRules(relabel.items, ctx, "");
+  if (ctx.profile === "v3") checkRules(reader.list("alert_relabel_configs", RELABEL_LIST_TYPE) ?? [], ctx, "empty or null Alertmanager alert relabeling rule");
+  const http = parseHttpClientConfig(reader, ctx);
+  const sdKeys = claimSdKeys(reader, ctx.profile);
   reader.finish();
+  // Alertmanager discovery is not promsd's job: the blocks are validated, never run, and not warned about.
+  const { staticConfig } = decodeSdConfigs(reader, sdKeys, ctx, () => undefined);
+  if (hasSigV4 && (http.basicAuth || http.authorization || http.oauth2)) {
+    throw new ConfigError(reader.atKey("sigv4"), "at most one of basic_auth, authorization, oauth2, & sigv4 must be configured", "use a single authentication method");
+  }
+  if (relabel.count === 0 && staticConfig) checkStaticHostnames(staticConfig.config as StaticConfig, staticConfig.at);
+  if (relabel.nullAt) throw new ConfigError(relabel.nullAt, "empty or null Alertmanager target relabeling rule", "remove the empty list entry");
 }
 
-interface RemoteKind {
-  readonly name: "remote_write" | "remote_read";
-  readonly keys: readonly string[];
-  readonly v3Keys: readonly string[];
-  readonly rulesKey: string | undefined;
-}
+/** Headers Prometheus sets itself on remote requests (config.reservedHeaders). */
+const RESERVED_HEADERS: ReadonlySet<string> = new Set([
+  "host", "content-encoding", "content-length", "content-type", "user-agent", "connection", "keep-alive",
+  "proxy-authenticate", "proxy-authorization", "www-authenticate", "accept-encoding",
+  "x-prometheus-remote-write-version", "x-prometheus-remote-read-version", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256",
+]);
 
-const REMOTE_WRITE: RemoteKind = {
-  name: "remote_write",
-  keys: ["remote_timeout", "headers", "name", "send_exemplars", "send_native_histograms", "sigv4", "queue_config", "metadata_config"],
-  v3Keys: ["azuread", "google_iam", "protobuf_message", "round_robin_dns"],
-  rulesKey: "write_relabel_configs",
-};
-
-const REMOTE_READ: RemoteKind = {
-  name: "remote_read",
-  keys: ["remote_timeout", "headers", "name", "read_recent", "required_matchers", "filter_external_labels"],
-  v3Keys: [],
-  rulesKey: undefined,
-};
-
-function validateRemote(items: readonly Located<YamlNode>[], ctx: ParseContext, kind: RemoteKind): void {
-  const label = kind.name === "remote_write" ? "write" : "read";
-  const names = new Set<string>();
-  for (const item of nonNullItems(items, `empty or null remote ${label} config section`)) {
-    const reader = MapReader.open(item.value, item.at, "config.plain");
-    const url = reader.string("url") ?? "";
-    for (const key of kind.keys) reader.node(key);
-    if (ctx.profile === "v3") for (const key of kind.v3Keys) reader.node(key);
-    if (kind.rulesKey) checkRules(reader.list(kind.rulesKey) ?? [], ctx, "empty or null relabeling rule in remote write config");
-    parseHttpClientConfig(reader, ctx);
-    reader.finish();
-    if (url === "") throw new ConfigError(reader.atKey("url"), `url for ${kind.name} is empty`, "add url");
-    const name = nameOf(reader);
-    if (name !== "" && names.has(name)) {
-      throw new ConfigError(reader.atKey("name"), `found multiple remote ${label} configs with job name ${goQuote(name)}`, "names must be unique");
+/** Reads `headers` (map of string → string) and applies Prometheus's header checks. */
+function readHeaders(reader: MapReader, authorizationProblem: string): () => void {
+  const headers = reader.stringMap("headers") ?? new Map<string, string>();
+  return () => {
+    for (const name of headers.keys()) {
+      const at = reader.atKey("headers").key(name);
+      if (name.toLowerCase() === "authorization") throw new ConfigError(at, authorizationProblem, "use the basic_auth, authorization or oauth2 block");
+      if (RESERVED_HEADERS.has(name.toLowerCase())) throw new ConfigError(at, `${name} is a reserved header. It must not be changed`, "remove the header");
     }
+  };
+}
+
+const REMOTE_AUTH_HEADER = "authorization header must be changed via the basic_auth, authorization, oauth2, or sigv4 parameter";
+
+function readUrl(reader: MapReader, key: string): string {
+  const url = reader.string(key) ?? "";
+  const problem = url === "" ? undefined : goUrlParseError(url);
+  if (problem) throw new ConfigError(reader.atKey(key), problem, "write a URL such as http://host:port/path");
+  return url;
+}
+
+function validateRemote(items: readonly Located<YamlNode>[], ctx: ParseContext, kind: "write" | "read"): void {
+  const names = new Set<string>();
+  for (const item of nonNullItems(items, `empty or null remote ${kind} config section`)) {
+    const reader = MapReader.open(item.value, item.at, "config.plain");
+    const url = readUrl(reader, "url");
+    reader.duration("remote_timeout", ctx.profile);
+    reader.string("name");
+    const checkHeaders = readHeaders(reader, REMOTE_AUTH_HEADER);
+    const rules = kind === "write" ? splitNullItems(reader.list("write_relabel_configs", RELABEL_LIST_TYPE) ?? []) : undefined;
+    if (rules) checkRules(rules.items, ctx, "");
+    const hasSigV4 = kind === "write" && readSigV4(reader);
+    if (kind === "write") readRemoteWriteExtras(reader, ctx);
+    else readRemoteReadExtras(reader);
+    const fail = (key: string, problem: string, hint: string): never => {
+      throw new ConfigError(reader.atKey(key), problem, hint);
+    };
+    // Read before the checks below, as go-yaml decodes the whole entry first; validated afterwards.
+    const http = parseHttpClientConfig(reader, ctx);
+    reader.finish();
+    if (url === "") fail("url", `url for remote_${kind} is empty`, "add url");
+    if (rules?.nullAt) fail(kind === "write" ? "write_relabel_configs" : "url", "empty or null relabeling rule in remote write config", "remove the empty list entry");
+    checkHeaders();
+    if (hasSigV4 && (http.basicAuth || http.authorization || http.oauth2)) {
+      fail("sigv4", "at most one of basic_auth, authorization, oauth2, & sigv4 must be configured", "use a single authentication method");
+    }
+    const name = nameOf(reader);
+    if (name !== "" && names.has(name)) fail("name", `found multiple remote ${kind} configs with job name ${goQuote(name)}`, "names must be unique");
     names.add(name);
   }
+}
+
+function readSigV4(reader: MapReader): boolean {
+  const sigv4 = reader.map("sigv4", "sigv4.plain");
+  if (!sigv4) return false;
+  for (const key of ["region", "access_key", "profile", "role_arn"]) sigv4.string(key);
+  sigv4.secret("secret_key");
+  sigv4.finish();
+  return true;
+}
+
+function readRemoteWriteExtras(reader: MapReader, ctx: ParseContext): void {
+  reader.bool("send_exemplars");
+  reader.bool("send_native_histograms");
+  const queue = reader.map("queue_config", "config.QueueConfig");
+  if (queue) {
+    for (const key of ["capacity", "max_shards", "min_shards", "max_samples_per_send"]) queue.int(key);
+    for (const key of ["batch_send_deadline", "min_backoff", "max_backoff"]) queue.duration(key, ctx.profile);
+    queue.bool("retry_on_http_429");
+    if (ctx.profile === "v3") for (const key of ["sample_age_limit"]) queue.duration(key, ctx.profile);
+    queue.finish();
+  }
+  const metadata = reader.map("metadata_config", "config.MetadataConfig");
+  if (metadata) {
+    metadata.bool("send");
+    metadata.duration("send_interval", ctx.profile);
+    metadata.int("max_samples_per_send");
+    metadata.finish();
+  }
+  if (ctx.profile === "v3") for (const key of ["azuread", "google_iam", "protobuf_message", "round_robin_dns"]) reader.node(key);
+}
+
+function readRemoteReadExtras(reader: MapReader): void {
+  reader.bool("read_recent");
+  reader.bool("filter_external_labels");
+  const matchers = reader.node("required_matchers");
+  if (matchers && matchers.kind !== "map" && !(matchers.kind === "scalar" && matchers.isNull)) throw typeError(matchers, reader.atKey("required_matchers"), "model.LabelSet");
 }
 
 function nameOf(reader: MapReader): string {

@@ -78,7 +78,7 @@ function decodeScrapeConfigs(reader: MapReader, options: Parameters<typeof decod
   const node = reader.node("scrape_configs");
   if (node === undefined || (node.kind === "scalar" && node.isNull)) return [];
   if (node.kind !== "seq") throw typeError(node, reader.atKey("scrape_configs"), "[]*config.ScrapeConfig");
-  const items = reader.list("scrape_configs") ?? [];
+  const items = reader.list("scrape_configs", "[]*config.ScrapeConfig") ?? [];
   return items.map((item) => {
     if (item.value.kind === "scalar" && item.value.isNull) throw new ConfigError(item.at, "empty or null scrape config section", "remove the empty list entry");
     return decodeScrapeConfig(item.value, item.at, options);

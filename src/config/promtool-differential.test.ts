@@ -40,6 +40,8 @@ const good: CorpusEntry[] = [
     yaml: "alerting:\n  alert_relabel_configs: [{action: labeldrop, regex: x}]\n  alertmanagers:\n    - static_configs: [{targets: ['am:9093']}]\n      timeout: 10s\nremote_write:\n  - url: http://rw\n    name: a\n    write_relabel_configs: [{action: drop, source_labels: [x]}]\n  - url: http://rw2\nremote_read: [{url: 'http://rr', read_recent: true}]\nstorage: {tsdb: {out_of_order_time_window: 1h}}\ntracing: {endpoint: 'x:4317'}\n",
   },
   { name: "zero intervals", yaml: "global: {scrape_interval: 0}\nscrape_configs: [{job_name: a, scrape_interval: 0s}]\n" },
+  { name: "remote, tracing and storage settings", yaml: "remote_write:\n  - url: http://x\n    remote_timeout: 5s\n    headers: {X-A: b}\n    queue_config: {capacity: 1, max_shards: 2, batch_send_deadline: 5s, retry_on_http_429: true}\n    metadata_config: {send: false, send_interval: 1m}\n    sigv4: {region: eu}\nremote_read: [{url: 'http://y', required_matchers: {a: b}, filter_external_labels: false}]\ntracing: {endpoint: x, sampling_fraction: 0.5, client_type: http, compression: gzip, timeout: 5s}\nstorage: {exemplars: {max_exemplars: 10}}\n" },
+  { name: "floats and exponents in counts", yaml: "scrape_configs:\n  - job_name: a\n    sample_limit: 1.5\n    label_limit: 1e3\n    body_size_limit: 1MB512KB\n" },
   { name: "empty static groups", yaml: "scrape_configs:\n  - job_name: a\n    static_configs: [{}, {targets: []}, {labels: {a: b}}]\n" },
 ];
 
@@ -76,6 +78,27 @@ const bad: CorpusEntry[] = [
   { name: "proxy_connect_header without proxy_url", yaml: "scrape_configs:\n  - job_name: a\n    proxy_connect_header: {a: [b]}\n" },
   { name: "tls_config inline ca (3.x only)", yaml: "scrape_configs:\n  - job_name: a\n    tls_config: {ca: x}\n" },
   { name: "unknown key in authorization", yaml: "scrape_configs:\n  - job_name: a\n    authorization: {foo: a}\n" },
+  { name: "static_configs as a map", yaml: "scrape_configs:\n  - job_name: a\n    static_configs: {}\n" },
+  { name: "relabel_configs as a map", yaml: "scrape_configs:\n  - job_name: a\n    relabel_configs: {}\n" },
+  { name: "long value in a type error", yaml: "scrape_configs:\n  - job_name: a\n    sample_limit: abcdefghijklmnop\n" },
+  { name: "body_size_limit without unit", yaml: "scrape_configs:\n  - job_name: a\n    body_size_limit: 1\n" },
+  { name: "body_size_limit not a number", yaml: "scrape_configs:\n  - job_name: a\n    body_size_limit: abc\n" },
+  { name: "proxy_url with a space in the host", yaml: "scrape_configs:\n  - job_name: a\n    proxy_url: 'http://a b'\n" },
+  { name: "proxy_url with a bad escape", yaml: "scrape_configs:\n  - job_name: a\n    proxy_url: '%zz'\n" },
+  { name: "alertmanager api version", yaml: "alerting: {alertmanagers: [{api_version: v3}]}\n" },
+  { name: "alertmanager URL target", yaml: "alerting: {alertmanagers: [{static_configs: [{targets: ['http://x/y']}]}]}\n" },
+  { name: "alertmanager null SD entry", yaml: "alerting: {alertmanagers: [{file_sd_configs: [~]}]}\n" },
+  { name: "alertmanager kubernetes_sd_configs", yaml: "alerting: {alertmanagers: [{kubernetes_sd_configs: []}]}\n" },
+  { name: "alertmanager sigv4 (2.43+)", yaml: "alerting: {alertmanagers: [{sigv4: {region: a}}]}\n" },
+  { name: "remote_write reserved header", yaml: "remote_write: [{url: 'http://x', headers: {X-Prometheus-Remote-Write-Version: x}}]\n" },
+  { name: "remote_read authorization header", yaml: "remote_read: [{url: 'http://x', headers: {Authorization: x}}]\n" },
+  { name: "remote_write sigv4 and basic_auth", yaml: "remote_write: [{url: 'http://x', sigv4: {region: a}, basic_auth: {username: a}}]\n" },
+  { name: "remote_write unknown queue_config key", yaml: "remote_write: [{url: 'http://x', queue_config: {foo: 1}}]\n" },
+  { name: "remote_write bad URL", yaml: "remote_write: [{url: 'http://a:x/'}]\n" },
+  { name: "tracing without endpoint", yaml: "tracing: {insecure: true}\n" },
+  { name: "tracing client type", yaml: "tracing: {endpoint: x, client_type: foo}\n" },
+  { name: "tracing compression", yaml: "tracing: {endpoint: x, compression: zip}\n" },
+  { name: "storage exemplars unknown key", yaml: "storage: {exemplars: {foo: 1}}\n" },
 ];
 
 interface PromtoolVerdict {

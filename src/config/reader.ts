@@ -108,15 +108,19 @@ export class MapReader {
     const text = this.string(key);
     if (text === undefined) return undefined;
     const parsed = parseGoUint(text);
-    if (parsed === undefined || parsed > BigInt(Number.MAX_SAFE_INTEGER)) throw this.#scalarTypeError(key, goType, "write a whole number, 0 or more");
-    return Number(parsed);
+    if (parsed !== undefined && parsed <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(parsed);
+    // go-yaml also stores a non-negative float in an unsigned field, truncated (`sample_limit: 1.5` is 1).
+    const node = this.#entries.get(key)?.value;
+    const asFloat = node && goYamlTag(node) === "!!float" ? Number(text.replace(/_/g, "")) : NaN;
+    if (asFloat >= 0 && asFloat < 2 ** 64) return Math.trunc(asFloat);
+    throw this.#scalarTypeError(key, goType, "write a whole number, 0 or more");
   }
 
   #scalarTypeError(key: string, goType: string, hint: string): ConfigError {
     const node = this.#entries.get(key)?.value;
     const at = this.atKey(key);
     const tag = node ? goYamlTag(node) : "!!str";
-    const text = node?.kind === "scalar" ? node.text : "";
+    const text = node?.kind === "scalar" ? shortValue(node.text) : "";
     return new ConfigError(at, `yaml: unmarshal errors:\n  line ${at.line}: cannot unmarshal ${tag} \`${text}\` into ${goType}`, hint);
   }
 
@@ -221,8 +225,14 @@ function relocate(at: ConfigLocation, line: number): ConfigLocation {
 
 /** go-yaml's type mismatch message, e.g. `cannot unmarshal !!seq into string`. */
 export function typeError(node: YamlNode, at: ConfigLocation, goType: string): ConfigError {
-  const shown = node.kind === "scalar" ? ` \`${node.text}\`` : "";
+  const shown = node.kind === "scalar" ? ` \`${shortValue(node.text)}\`` : "";
   return new ConfigError(at, `yaml: unmarshal errors:\n  line ${node.line || at.line}: cannot unmarshal ${goYamlTag(node)}${shown} into ${goType}`, `expected ${describeGoType(goType)}`);
+}
+
+/** go-yaml shortens values longer than 10 bytes in type errors to their first 7 and `...`. */
+function shortValue(text: string): string {
+  const bytes = Buffer.from(text, "utf8");
+  return bytes.length > 10 ? `${bytes.subarray(0, 7).toString("utf8")}...` : text;
 }
 
 function describeGoType(goType: string): string {

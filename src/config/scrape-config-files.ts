@@ -39,7 +39,7 @@ export function decodeScrapeConfigFile(file: string, options: Omit<DecodeOptions
     const text = readFileSync(file, "utf8");
     const root = parseYaml(text, file);
     const reader = MapReader.open(root, ConfigLocation.root(file), "config.ScrapeConfigs");
-    const items = reader.list("scrape_configs") ?? [];
+    const items = reader.list("scrape_configs", "[]*config.ScrapeConfig") ?? [];
     reader.finish();
     const ctx = { configDir: dirname(file), profile: options.profile };
     return items.map((item) => {

@@ -26,6 +26,22 @@ const MISSING_IN_2_42 = new Set([
   "outscale_sd_configs", "rds_sd_configs", "stackit_sd_configs",
 ]);
 
+export const RELABEL_LIST_TYPE = "[]*relabel.Config";
+
+/** Go element types whose name does not follow `<mechanism>.SDConfig`. */
+const IRREGULAR_SD_TYPES: Readonly<Record<string, string>> = {
+  static: "targetgroup.Group", serverset: "zookeeper.ServersetSDConfig", nerve: "zookeeper.NerveSDConfig",
+  ec2: "aws.EC2SDConfig", lightsail: "aws.LightsailSDConfig", ecs: "aws.ECSSDConfig", msk: "aws.MSKSDConfig",
+  elasticache: "aws.ElasticacheSDConfig", rds: "aws.RDSSDConfig", docker: "moby.DockerSDConfig",
+  dockerswarm: "moby.DockerSwarmSDConfig", kuma: "xds.KumaSDConfig",
+};
+
+/** The Go list type go-yaml names when a `*_sd_configs` value is not a list (`[]*file.SDConfig`). */
+export function sdListType(key: string): string {
+  const name = key.replace(/_sd_configs$|_configs$/, "");
+  return `[]*${IRREGULAR_SD_TYPES[name] ?? `${name}.SDConfig`}`;
+}
+
 /** A decoded scrape config before the global defaults are applied (0 = interval/timeout not written). */
 export interface ScrapeConfigDraft extends Omit<ScrapeConfig, "scrapeIntervalMs" | "scrapeTimeoutMs"> {
   readonly explicitIntervalMs: number;
@@ -48,17 +64,22 @@ export function decodeScrapeConfig(node: YamlNode, at: ConfigLocation, options: 
   const reader = MapReader.open(node, at, "config.ScrapeConfig");
   const jobName = reader.string("job_name") ?? "";
   const scheme: NameValidationScheme = isV3 ? parseValidationScheme(reader, "metric_name_validation_scheme") ?? global.metricNameValidationScheme : "legacy";
-  const relabel = splitNullItems(reader.list("relabel_configs") ?? []);
-  const metricRelabel = splitNullItems(reader.list("metric_relabel_configs") ?? []);
+  const relabel = splitNullItems(reader.list("relabel_configs", RELABEL_LIST_TYPE) ?? []);
+  const metricRelabel = splitNullItems(reader.list("metric_relabel_configs", RELABEL_LIST_TYPE) ?? []);
   const relabelOptions = { profile: ctx.profile, scheme };
   const relabelConfigs = parseRelabelConfigs(relabel.items, relabelOptions, "target");
   const metricRelabelConfigs = parseRelabelConfigs(metricRelabel.items, relabelOptions, "metric");
   const scalars = readScalarKeys(reader, ctx, global);
   const httpClient = parseHttpClientConfig(reader, ctx);
-  const sdKeys = reader.keys().filter((key) => key === "static_configs" || (key.endsWith("_sd_configs") && !(ctx.profile === "v2.42" && MISSING_IN_2_42.has(key))));
-  for (const key of sdKeys) reader.node(key); // known: decoded below, after the strict key check
+  const sdKeys = claimSdKeys(reader, ctx.profile);
   reader.finish();
-  const { sdConfigs, staticConfig } = decodeSdConfigs(reader, sdKeys.sort(), { ...options, jobName });
+  const { sdConfigs, staticConfig } = decodeSdConfigs(reader, sdKeys, ctx, (key) => {
+    options.warnings.push({
+      at: reader.atKey(key),
+      jobName,
+      message: `scrape config ${goQuote(jobName)}: ${key} is not implemented by promsd yet; it contributes no targets`,
+    });
+  });
   if (jobName === "") throw new ConfigError(reader.atKey("job_name"), "job_name is empty", "give the job a name");
   if (relabel.count === 0 && staticConfig) checkStaticHostnames(staticConfig.config as StaticConfig, staticConfig.at);
   if (relabel.nullAt) throw new ConfigError(relabel.nullAt, "empty or null target relabeling rule in scrape config", "remove the empty list entry");
@@ -77,7 +98,7 @@ export function decodeScrapeConfig(node: YamlNode, at: ConfigLocation, options: 
   };
 }
 
-function splitNullItems(items: readonly Located<YamlNode>[]): { items: Located<YamlNode>[]; count: number; nullAt: ConfigLocation | undefined } {
+export function splitNullItems(items: readonly Located<YamlNode>[]): { items: Located<YamlNode>[]; count: number; nullAt: ConfigLocation | undefined } {
   const isNull = (item: Located<YamlNode>): boolean => item.value.kind === "scalar" && item.value.isNull;
   return { items: items.filter((item) => !isNull(item)), count: items.length, nullAt: items.find(isNull)?.at };
 }
@@ -148,34 +169,43 @@ function readParams(reader: MapReader): Map<string, string[]> {
   return out;
 }
 
-interface SdDecodeOptions extends DecodeOptions {
-  readonly jobName: string;
+/**
+ * Marks every SD key of `reader` that this profile knows as read (they are decoded after the strict key
+ * check, as Prometheus does) and returns them sorted; keys the profile lacks stay unread, so `finish()`
+ * rejects them as unknown fields.
+ */
+export function claimSdKeys(reader: MapReader, profile: ParseContext["profile"]): string[] {
+  const keys = reader.keys().filter((key) => key === "static_configs" || (key.endsWith("_sd_configs") && !(profile === "v2.42" && MISSING_IN_2_42.has(key))));
+  for (const key of keys) reader.node(key);
+  return keys.sort();
 }
 
 /**
  * SD configs in Prometheus's order (core.md 2.1): keys alphabetically, each list in file order; static
- * entries merged into one config returned separately (it goes last).
+ * entries merged into one config returned separately (it goes last). Known keys without a provider are
+ * passed to `onUnimplemented` and contribute nothing; other unknown `*_sd_configs` keys are errors.
  */
-function decodeSdConfigs(reader: MapReader, keys: readonly string[], options: SdDecodeOptions): { sdConfigs: SdConfig[]; staticConfig: SdConfig | undefined } {
+export function decodeSdConfigs(
+  reader: MapReader,
+  keys: readonly string[],
+  ctx: ParseContext,
+  onUnimplemented: (key: string) => void,
+): { sdConfigs: SdConfig[]; staticConfig: SdConfig | undefined } {
   const sdConfigs: SdConfig[] = [];
   let staticConfig: SdConfig | undefined;
   for (const key of keys) {
-    const items = reader.list(key) ?? [];
+    const items = reader.list(key, sdListType(key)) ?? [];
     const provider = key === "static_configs" ? staticProvider : builtinProviders.find((p) => p.configKey === key);
     const nullItem = items.find((item) => item.value.kind === "scalar" && item.value.isNull);
     if (!provider) {
       if (!KNOWN_SD_CONFIG_KEYS.includes(key)) throw unknownSdKey(reader, key);
       if (nullItem) throw nullSection(nullItem.at, key);
-      options.warnings.push({
-        at: reader.atKey(key),
-        jobName: options.jobName,
-        message: `scrape config ${goQuote(options.jobName)}: ${key} is not implemented by promsd yet; it contributes no targets`,
-      });
+      onUnimplemented(key);
       continue;
     }
     const parsed = items.map((item) => {
       if (item.value.kind === "scalar" && item.value.isNull) throw nullSection(item.at, key);
-      return { provider: provider.name, config: parseWith(provider, item, options.ctx), at: item.at };
+      return { provider: provider.name, config: parseWith(provider, item, ctx), at: item.at };
     });
     if (key === "static_configs") {
       const merged = mergeStaticConfigs(parsed.map((p) => p.config as StaticConfig));
@@ -197,7 +227,7 @@ function nullSection(at: ConfigLocation, key: string): ConfigError {
 
 function unknownSdKey(reader: MapReader, key: string): ConfigError {
   const at = reader.atKey(key);
-  return new ConfigError(at, `yaml: unmarshal errors:\n  line ${at.line}: field ${key} not found in type config.ScrapeConfig`, "this service discovery mechanism does not exist in this Prometheus version");
+  return new ConfigError(at, `yaml: unmarshal errors:\n  line ${at.line}: field ${key} not found in type ${reader.typeName}`, "this service discovery mechanism does not exist in this Prometheus version");
 }
 
 /** How `finishScrapeConfigs` records and reports job names (the main file and each included file differ). */

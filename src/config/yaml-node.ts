@@ -141,7 +141,9 @@ export function goYamlTag(node: YamlNode): string {
 
 function guessScalarTag(text: string): string {
   if (/^[-+]?(0|[1-9][0-9_]*|0x[0-9a-fA-F_]+|0[0-7_]+|0b[01_]+)$/.test(text)) return "!!int";
-  if (/^[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+][0-9]+)?$/.test(text)) return "!!float";
+  // go-yaml v2 tries strconv.ParseFloat on numeric-looking plain scalars, so `1e3` is a float too.
+  if (/^[-+]?(\.[0-9_]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$/.test(text)) return "!!float";
+  if (/^[-+]?(\.(inf|Inf|INF)|inf|infinity|Inf|Infinity)$|^(\.(nan|NaN|NAN)|nan|NaN)$/.test(text)) return "!!float";
   if (/^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/.test(text)) return "!!bool";
   return "!!str";
 }
