@@ -6,7 +6,11 @@ import type { Registry } from "prom-client";
 import { counter, gauge } from "../metrics/registry.js";
 import type { Profile } from "../profile.js";
 
+/** Per-config series of the shared refresh helper (src/providers/refresh-metrics.ts, common.md 7.1). */
+const REFRESH_METRICS_WITH_CONFIG = ["prometheus_sd_refresh_failures_total", "prometheus_sd_refresh_duration_seconds"];
+
 export class ManagerMetrics {
+  readonly #registry: Registry;
   readonly #name: string;
   readonly #failedConfigs;
   readonly #discoveredTargets;
@@ -17,6 +21,7 @@ export class ManagerMetrics {
   readonly #lastUpdate;
 
   constructor(registry: Registry, options: { readonly name: string; readonly profile: Profile }) {
+    this.#registry = registry;
     this.#name = options.name;
     this.#failedConfigs = gauge(registry, {
       name: "prometheus_sd_failed_configs",
@@ -88,4 +93,22 @@ export class ManagerMetrics {
     this.#discoveredTargets.remove({ name: this.#name, config: job });
     this.#lastUpdate?.remove({ name: this.#name, config: job });
   }
+
+  /**
+   * Deletes the refresh-helper series `{mechanism, config=job}` of a stopped provider (3.12+, core.md 2.5), so
+   * a job removed from the config stops exporting them.
+   */
+  deleteRefreshSeries(mechanism: string, job: string): void {
+    for (const name of REFRESH_METRICS_WITH_CONFIG) {
+      const metric = this.#registry.getSingleMetric(name);
+      // Only touch the series when the metric has exactly these labels; prom-client throws on unknown names.
+      if (metric === undefined || !hasLabelNames(metric, ["mechanism", "config"])) continue;
+      metric.remove({ mechanism, config: job });
+    }
+  }
+}
+
+function hasLabelNames(metric: object, names: readonly string[]): boolean {
+  const labelNames: unknown = (metric as { labelNames?: unknown }).labelNames; // `as`: prom-client keeps them public but untyped
+  return Array.isArray(labelNames) && labelNames.length === names.length && names.every((n) => labelNames.includes(n));
 }

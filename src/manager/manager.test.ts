@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { Registry } from "prom-client";
 import { Secret } from "../config/secret.js";
 import { silentLogger } from "../logging.js";
+import { counter } from "../metrics/registry.js";
 import { FakeClock } from "./fake-clock.js";
 import { FakeMechanism, group } from "./fake-provider.js";
 import { settle, startHarness, summarise } from "./manager-harness.js";
@@ -155,6 +156,20 @@ test("manager: the 2.42 profile has no last-update metric and sets counts only f
   assert.equal(await h.metric("prometheus_sd_discovered_targets", { config: "b" }), undefined, "b had reported: deleted");
   // 2.42 only deletes series of removed jobs that have stored state; c never reported, so its 0 lingers.
   assert.equal(await h.metric("prometheus_sd_discovered_targets", { config: "c" }), 0);
+});
+
+test("manager: stopping a provider (v3) deletes its refresh-metric series unless a new provider shares them", async (t) => {
+  const h = startHarness({ profile: "v3" });
+  t.after(() => h.manager.close());
+  const failures = counter(h.registry, { name: "prometheus_sd_refresh_failures_total", help: "h", labelNames: ["mechanism", "config"] });
+  const series = async () => (await failures.get()).values.map((v) => `${v.labels["mechanism"]}/${v.labels["config"]}`).sort();
+  failures.inc({ mechanism: "file", config: "a" }, 0);
+  failures.inc({ mechanism: "file", config: "b" }, 0);
+  h.apply({ a: [X], b: [{ files: ["/t/b.json"] }] });
+  h.apply({ a: [{ files: ["/t/a2.json"] }], b: [{ files: ["/t/b.json"] }] }); // a's new provider shares a's series
+  assert.deepEqual(await series(), ["file/a", "file/b"]);
+  h.apply({ b: [{ files: ["/t/b.json"] }] });
+  assert.deepEqual(await series(), ["file/b"]);
 });
 
 test("manager: with the default interval a change goes out after ~100 ms in v3 and on the 5 s ticker in v2.42", async (t) => {

@@ -177,6 +177,7 @@ export class DiscoveryManager {
     this.#metrics.setFailedConfigs(changes.failedCount);
     for (const { provider, oldSubscribers } of changes.stopped) {
       for (const job of oldSubscribers) this.#forget(job, provider.name);
+      this.#deleteRefreshSeries(provider);
     }
     for (const { provider, removed } of changes.kept) {
       for (const job of removed) this.#forget(job, provider.name);
@@ -210,6 +211,13 @@ export class DiscoveryManager {
   #forget(job: string, provider: string): void {
     this.#store.delete(job, provider);
     this.#metrics.deleteJob(job);
+  }
+
+  /** Unless a provider still running was created for the same job and mechanism, which shares the series. */
+  #deleteRefreshSeries(stopped: PoolProvider): void {
+    const live = this.#pool.providers();
+    if (live.some((p) => p.mechanism === stopped.mechanism && p.firstJob === stopped.firstJob)) return;
+    this.#metrics.deleteRefreshSeries(stopped.mechanism, stopped.firstJob);
   }
 
   #logChanges(changes: PoolChanges): void {

@@ -26,6 +26,8 @@ export interface PoolProvider {
   readonly mechanism: string;
   /** The parsed config the provider was created from. */
   readonly config: unknown;
+  /** The job that caused its creation; its metrics carry this job as `config` (common.md 7.1). */
+  readonly firstJob: string;
   /** Jobs subscribed since the last apply, in subscription order. */
   readonly subscribers: ReadonlySet<string>;
   readonly state: ProviderState;
@@ -103,6 +105,7 @@ class ProviderEntry implements PoolProvider {
     readonly mechanism: string,
     readonly key: string,
     readonly config: unknown,
+    readonly firstJob: string,
     readonly discoverer: Discoverer,
     readonly logger: Logger,
   ) {}
@@ -235,7 +238,7 @@ export class ProviderPool {
       return false;
     }
     this.#lifetimeCount++;
-    const entry = new ProviderEntry(name, mechanism, key, config, discoverer, logger);
+    const entry = new ProviderEntry(name, mechanism, key, config, job, discoverer, logger);
     entry.newSubscribers.add(job);
     created.push(entry);
     return true;
