@@ -5,11 +5,14 @@ import type { ProviderDefinition } from "./provider.js";
 import { staticProvider } from "./static/provider.js";
 import { fileProvider } from "./file/provider.js";
 import { dnsProvider } from "./dns/provider.js";
+import { nerveProvider, serversetProvider } from "./zookeeper/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   staticProvider,
   fileProvider,
   dnsProvider,
+  serversetProvider,
+  nerveProvider,
 ];
 
 /**
