@@ -310,7 +310,9 @@ function urlProblem(text: string): string | undefined {
   const rest = scheme ? beforeQuery.slice(scheme[0].length) : beforeQuery;
   if (rest.startsWith("//")) {
     const authority = rest.slice(2).split("/")[0] ?? "";
-    const host = authority.slice(authority.lastIndexOf("@") + 1);
+    const at = authority.lastIndexOf("@");
+    if (at >= 0 && /[^A-Za-z0-9\-._:~!$&'()*+,;=%@]/.test(authority.slice(0, at))) return "net/url: invalid userinfo";
+    const host = authority.slice(at + 1);
     const hostProblem = checkHost(host);
     if (hostProblem) return hostProblem;
   }

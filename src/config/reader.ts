@@ -205,17 +205,21 @@ export class MapReader {
     return out;
   }
 
-  /** Rejects every key that no reader method asked for, as go-yaml's strict mode does. */
+  /**
+   * Rejects every key that no reader method asked for, as go-yaml's strict mode does: one error listing
+   * every unknown key of this map in document order, located at the first.
+   */
   finish(): void {
-    for (const [key, entry] of this.#entries) {
-      if (this.#consumed.has(key)) continue;
-      const suggestion = closest(key, [...this.#consumed]);
-      throw new ConfigError(
-        this.at.key(key, entry.keyLine),
-        `yaml: unmarshal errors:\n  line ${entry.keyLine}: field ${key} not found in type ${this.typeName}`,
-        suggestion ? `did you mean "${suggestion}"?` : "remove it or check its indentation",
-      );
-    }
+    const unknown = [...this.#entries.values()].filter((entry) => !this.#consumed.has(entry.key));
+    const first = unknown[0];
+    if (first === undefined) return;
+    const lines = unknown.map((entry) => `\n  line ${entry.keyLine}: field ${entry.key} not found in type ${this.typeName}`);
+    const suggestion = closest(first.key, [...this.#consumed]);
+    throw new ConfigError(
+      this.at.key(first.key, first.keyLine),
+      `yaml: unmarshal errors:${lines.join("")}`,
+      suggestion ? `did you mean "${suggestion}"?` : "remove it or check its indentation",
+    );
   }
 }
 
