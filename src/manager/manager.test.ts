@@ -95,6 +95,16 @@ test("manager: a discoverer that cannot be created is logged, counted and skippe
   assert.equal(await h.metric("prometheus_sd_failed_configs"), 0, "reset at the next apply");
 });
 
+test("manager: a config that cannot be keyed (cyclic) counts as a failed creation instead of throwing", async (t) => {
+  const h = startHarness();
+  t.after(() => h.manager.close());
+  const cyclic: { files: string[]; self?: unknown } = { files: ["/t/x.json"] };
+  cyclic.self = cyclic;
+  h.manager.applyConfig([{ jobName: "a", sdConfigs: [h.file.sd(cyclic)] }]);
+  assert.equal(await h.metric("prometheus_sd_failed_configs"), 1);
+  assert.deepEqual(h.manager.providerStatuses().map((p) => p.name), ["static/0"]);
+});
+
 test("manager: a discoverer that throws is logged at error level, marked failed, and its groups are kept", async (t) => {
   const h = startHarness();
   t.after(() => h.manager.close());

@@ -221,7 +221,12 @@ export class ProviderPool {
     config: unknown,
     created: ProviderEntry[],
   ): boolean {
-    const key = `${mechanism}:${canonicalConfigKey(config)}`;
+    let key: string;
+    try {
+      key = `${mechanism}:${canonicalConfigKey(config)}`;
+    } catch (error) {
+      return this.#creationFailed(error, mechanism, job);
+    }
     const existing = this.#entries.find((e) => e.key === key && e.state !== "stopped") ?? created.find((e) => e.key === key);
     if (existing !== undefined) {
       existing.newSubscribers.add(job);
@@ -234,14 +239,18 @@ export class ProviderPool {
       if (definition === undefined) throw new Error(`unknown service discovery mechanism "${mechanism}"`);
       discoverer = definition.createDiscoverer(config, this.#deps(logger, job));
     } catch (error) {
-      this.#options.logger.error({ err: error, type: mechanism, config: job }, "Cannot create service discovery");
-      return false;
+      return this.#creationFailed(error, mechanism, job);
     }
     this.#lifetimeCount++;
     const entry = new ProviderEntry(name, mechanism, key, config, job, discoverer, logger);
     entry.newSubscribers.add(job);
     created.push(entry);
     return true;
+  }
+
+  #creationFailed(error: unknown, mechanism: string, job: string): false {
+    this.#options.logger.error({ err: error, type: mechanism, config: job }, "Cannot create service discovery");
+    return false;
   }
 
   #deps(logger: Logger, job: string): DiscovererDeps {
@@ -269,7 +278,7 @@ export class ProviderPool {
       // The Discoverer contract says transient failures are reported, never thrown; a throw is a bug in the
       // provider. Keep its last groups (the consumer keeps targets) and say so loudly.
       entry.state = "failed";
-      entry.logger.error({ err: error, mechanism: entry.mechanism }, "Discoverer failed unexpectedly; its last target groups are kept until it is restarted by a config change (this is a bug in the provider)");
+      entry.logger.error({ err: error, mechanism: entry.mechanism }, "Discoverer failed unexpectedly (a bug in the provider): its last target groups are kept until its config changes");
       this.#options.events.finished(entry, "failed");
     }
   }
