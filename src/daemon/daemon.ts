@@ -25,7 +25,7 @@ import { createWebRouter } from "../outputs/web.js";
 import { DEFAULT_CONFIG_FILE_NAME, defaultConfigText } from "./default-config.js";
 import type { DaemonFlags } from "./flags.js";
 import { renderConfigYaml } from "../config/render.js";
-import { ScrapeSide, type SnapshotMap } from "./scrape-side.js";
+import { TargetSync } from "../targets/target-sync.js";
 
 export interface DaemonOptions {
   readonly flags: DaemonFlags;
@@ -44,11 +44,11 @@ export class Daemon {
   readonly #metrics: DaemonMetrics;
   #config: PrometheusConfig | undefined;
   #manager: DiscoveryManager | undefined;
-  #scrapeSide: ScrapeSide | undefined;
+  #targetSync: TargetSync | undefined;
   #server: HttpServer | undefined;
   #router: Router | undefined;
   #fileSd: FileSdWriter | undefined;
-  #snapshot: SnapshotMap = new Map();
+  #snapshot: ReadonlyMap<string, readonly TargetGroup[]> = new Map();
   #isReady = false;
   #started: Promise<void> | undefined;
   #closed: Promise<void> | undefined;
@@ -86,8 +86,8 @@ export class Daemon {
 
   /** The current targets of every job (what every output serves). */
   get targets(): TargetsView {
-    if (!this.#scrapeSide) throw new Error("daemon not started");
-    return this.#scrapeSide;
+    if (!this.#targetSync) throw new Error("daemon not started");
+    return this.#targetSync;
   }
 
   get config(): PrometheusConfig | undefined {
@@ -110,8 +110,6 @@ export class Daemon {
     const config = await this.#loadConfig();
     this.#config = config;
     const signal = this.#stop.signal;
-    const scrapeSide = new ScrapeSide({ profile: flags.profile, reloadIntervalMs: flags.discoveryReloadIntervalMs, logger });
-    this.#scrapeSide = scrapeSide;
     const manager = new DiscoveryManager({
       providers: this.#options.providers ?? builtinProviders,
       logger,
@@ -121,19 +119,26 @@ export class Daemon {
       ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
     });
     this.#manager = manager;
-    scrapeSide.subscribe((changed) => this.#countTargets(changed), signal);
-    manager.subscribe((snapshot) => {
-      this.#snapshot = snapshot;
-      scrapeSide.update(snapshot);
-    }, signal);
-    scrapeSide.applyConfig(config);
+    // The discovered http_sd view serves the latest snapshot as is; TargetSync builds targets from it.
+    manager.subscribe((snapshot) => (this.#snapshot = snapshot), signal);
+    const targetSync = new TargetSync({
+      source: manager,
+      scrapeConfigs: config.scrapeConfigs,
+      profile: flags.profile,
+      reloadIntervalMs: flags.discoveryReloadIntervalMs,
+      registry: this.registry,
+      signal,
+      logger,
+    });
+    this.#targetSync = targetSync;
+    targetSync.subscribe((changed) => this.#countTargets(changed), signal);
     manager.applyConfig(jobsOf(config));
     void manager.ready.then(() => {
       this.#isReady = true;
       logger.info({}, "Discovery ready: every provider delivered its initial targets or timed out");
     });
     if (flags.fileSdDir !== undefined) {
-      this.#fileSd = new FileSdWriter({ dir: flags.fileSdDir, targets: scrapeSide, logger: logger.child({ component: "file_sd" }), metrics: this.#metrics });
+      this.#fileSd = new FileSdWriter({ dir: flags.fileSdDir, targets: targetSync, logger: logger.child({ component: "file_sd" }), metrics: this.#metrics });
       await this.#fileSd.start(signal);
     }
     this.#router = this.#createRouter();
@@ -145,12 +150,12 @@ export class Daemon {
 
   #createRouter(): Router {
     const { flags, logger } = this.#options;
-    const scrapeSide = this.#scrapeSide as ScrapeSide;
+    const targets = this.targets;
     return createWebRouter({
-      targets: scrapeSide,
+      targets,
       profile: flags.profile,
       discoveredGroups: (job): readonly TargetGroup[] | undefined => this.#snapshot.get(job),
-      relabelRules: (job) => scrapeSide.scrapeConfig(job)?.relabelConfigs,
+      relabelRules: (job) => this.#config?.scrapeConfigs.find((c) => c.jobName === job)?.relabelConfigs,
       renderConfig: () => (this.#config ? renderConfigYaml(this.#config) : ""),
       isReady: () => this.#isReady,
       globalUrl: () => {
@@ -189,7 +194,7 @@ export class Daemon {
       throw error;
     }
     this.#config = config;
-    this.#scrapeSide?.applyConfig(config);
+    this.#targetSync?.applyConfig(config.scrapeConfigs);
     this.#manager?.applyConfig(jobsOf(config));
     this.#metrics.reloads.inc({ result: "success" });
     this.#metrics.lastReloadSuccessful.set(1);
@@ -198,10 +203,10 @@ export class Daemon {
   }
 
   #countTargets(changed: readonly string[]): void {
-    const scrapeSide = this.#scrapeSide;
-    if (!scrapeSide) return;
+    const targetSync = this.#targetSync;
+    if (!targetSync) return;
     for (const name of changed) {
-      const job = scrapeSide.job(name);
+      const job = targetSync.job(name);
       for (const [state, count] of [["active", job?.active.length], ["dropped", job?.droppedCount], ["failed", job?.failed.length]] as const) {
         if (job) this.#metrics.targets.set({ job: name, state }, count ?? 0);
         else this.#metrics.targets.remove({ job: name, state });
@@ -212,7 +217,6 @@ export class Daemon {
   async #shutDown(): Promise<void> {
     this.#stop.abort(new Error("daemon closing"));
     await this.#started?.catch(() => {});
-    this.#scrapeSide?.close();
     await Promise.allSettled([this.#server?.close(), this.#manager?.close(), this.#fileSd?.flush()]);
     this.#options.logger.info({}, "promsd stopped");
   }
