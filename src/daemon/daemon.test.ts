@@ -143,3 +143,21 @@ test("daemon: start and close are idempotent; a bad config fails start", async (
   await assert.rejects(fetch(`${daemon.url}/-/healthy`));
   await assert.rejects(startDaemon(t, "scrape_configs:\n  - job_name: a\n    scrape_interval: 5\n"), /prometheus\.yml:3/);
 });
+
+test("daemon: keep_dropped_targets limits the dropped list but not droppedTargetCounts", async (t) => {
+  const config = `
+scrape_configs:
+  - job_name: d
+    keep_dropped_targets: 2
+    static_configs: [{targets: ["a:1", "b:1", "c:1", "d:1"]}]
+    relabel_configs: [{source_labels: [__address__], regex: "a:1", action: keep}]
+`;
+  const { daemon } = await startDaemon(t, config);
+  type Body = { data: { activeTargets: unknown[]; droppedTargets: { discoveredLabels: Record<string, string> }[]; droppedTargetCounts: Record<string, number> } };
+  const body = await waitFor(async () => {
+    const b = (await getJson(`${daemon.url}/api/v1/targets`)) as Body;
+    return b.data.activeTargets.length === 1 ? b : undefined;
+  }, { timeoutMs: 5000, description: "targets built" });
+  assert.deepEqual(body.data.droppedTargets.map((d) => d.discoveredLabels["__address__"]), ["b:1", "c:1"]);
+  assert.deepEqual(body.data.droppedTargetCounts, { d: 3 });
+});
