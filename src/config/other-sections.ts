@@ -8,6 +8,7 @@ import { ConfigError } from "../errors.js";
 import { goQuote } from "../model/go-quote.js";
 import { parseRelabelConfigs } from "../relabel/config.js";
 import { goUrlParseError, parseHttpClientConfig } from "./http-client.js";
+import type { ConfigLocation } from "./location.js";
 import { MapReader, typeError, type Located, type ParseContext } from "./reader.js";
 import { checkStaticHostnames, type StaticConfig } from "../providers/static/config.js";
 import { claimSdKeys, decodeSdConfigs, RELABEL_LIST_TYPE, splitNullItems } from "./scrape-config.js";
@@ -16,24 +17,54 @@ import { goYamlTag, type YamlNode } from "./yaml-node.js";
 /** Prometheus's patRulePath: a `*` may only appear in the last path element. */
 const RULE_PATH = /^[^*]*(\*[^/]*)?$/;
 
-export function validateRuleFiles(reader: MapReader): void {
-  const patterns = reader.stringList("rule_files") ?? [];
+/** Config-level check of `rule_files` patterns (after decoding, as Prometheus does). */
+export function checkRuleFilePatterns(patterns: readonly string[], at: ConfigLocation): void {
   for (const pattern of patterns) {
-    if (!RULE_PATH.test(pattern)) throw new ConfigError(reader.atKey("rule_files"), `invalid rule file path ${goQuote(pattern)}`, "only the last path element may contain *");
+    if (!RULE_PATH.test(pattern)) throw new ConfigError(at, `invalid rule file path ${goQuote(pattern)}`, "only the last path element may contain *");
   }
 }
 
-/** Validates every section of the top-level `reader` that promsd ignores; `finish()` stays the caller's. */
-export function validateIgnoredSections(reader: MapReader, ctx: ParseContext): void {
-  validateAlerting(reader.map("alerting", "config.plain"), ctx);
-  validateRemote(reader.list("remote_write", "[]*config.RemoteWriteConfig") ?? [], ctx, "write");
-  validateRemote(reader.list("remote_read", "[]*config.RemoteReadConfig") ?? [], ctx, "read");
-  validateStorage(reader.map("storage", "config.StorageConfig"), ctx);
-  validateTracing(reader.map("tracing", "config.plain"), ctx);
-  if (ctx.profile === "v3") {
-    // Options that change often between 3.x releases; accepted as a whole, not checked key by key.
-    reader.node("runtime");
-    reader.node("otlp");
+/** The top-level sections this module decodes. */
+export const IGNORED_SECTION_KEYS: readonly string[] = ["alerting", "remote_write", "remote_read", "storage", "tracing"];
+/** Top-level sections that exist only in 3.x. */
+export const V3_SECTION_KEYS: readonly string[] = ["runtime", "otlp"];
+
+/** Decodes one top-level section promsd ignores (decode-time checks only; see `checkRemoteLists`). */
+export function decodeIgnoredSection(key: string, reader: MapReader, ctx: ParseContext): void {
+  switch (key) {
+    case "alerting":
+      return validateAlerting(reader.map("alerting", "config.plain"), ctx);
+    case "remote_write":
+    case "remote_read":
+      for (const item of reader.list(key, key === "remote_write" ? "[]*config.RemoteWriteConfig" : "[]*config.RemoteReadConfig") ?? []) {
+        if (!(item.value.kind === "scalar" && item.value.isNull)) decodeRemote(item, ctx, key === "remote_write" ? "write" : "read");
+      }
+      return;
+    case "storage":
+      return validateStorage(reader.map("storage", "config.StorageConfig"), ctx);
+    case "tracing":
+      return validateTracing(reader.map("tracing", "config.plain"), ctx);
+    case "runtime":
+    case "otlp":
+      // Options that change often between 3.x releases; accepted as a whole, not checked key by key.
+      if (ctx.profile === "v3") reader.node(key);
+      return;
+  }
+}
+
+/** Config-level checks of `remote_write` then `remote_read`: null entries and duplicate names. */
+export function checkRemoteLists(reader: MapReader): void {
+  for (const kind of ["write", "read"] as const) {
+    const names = new Set<string>();
+    for (const item of reader.list(`remote_${kind}`) ?? []) {
+      if (item.value.kind === "scalar" && item.value.isNull) throw new ConfigError(item.at, `empty or null remote ${kind} config section`, "remove the empty list entry");
+      const nameEntry = item.value.kind === "map" ? item.value.entries.find((e) => e.key === "name") : undefined;
+      const name = nameEntry?.value.kind === "scalar" ? nameEntry.value.text : "";
+      if (name !== "" && names.has(name)) {
+        throw new ConfigError(item.at.key("name", nameEntry?.keyLine), `found multiple remote ${kind} configs with job name ${goQuote(name)}`, "names must be unique");
+      }
+      names.add(name);
+    }
   }
 }
 
@@ -89,7 +120,8 @@ function checkRules(items: readonly Located<YamlNode>[], ctx: ParseContext, null
 
 function validateAlerting(reader: MapReader | undefined, ctx: ParseContext): void {
   if (!reader) return;
-  checkRules(reader.list("alert_relabel_configs", RELABEL_LIST_TYPE) ?? [], ctx, "empty or null alert relabeling rule");
+  const rules = splitNullItems(reader.list("alert_relabel_configs", RELABEL_LIST_TYPE) ?? []);
+  checkRules(rules.items, ctx, "");
   for (const item of reader.list("alertmanagers", "[]*config.AlertmanagerConfig") ?? []) {
     if (item.value.kind === "scalar" && item.value.isNull) {
       // 2.42 crashes on this (nil pointer in SetDirectory); reject it cleanly instead.
@@ -98,6 +130,7 @@ function validateAlerting(reader: MapReader | undefined, ctx: ParseContext): voi
     validateAlertmanager(MapReader.open(item.value, item.at, "config.AlertmanagerConfig"), ctx);
   }
   reader.finish();
+  if (rules.nullAt) throw new ConfigError(rules.nullAt, "empty or null alert relabeling rule", "remove the empty list entry");
 }
 
 function validateAlertmanager(reader: MapReader, ctx: ParseContext): void {
@@ -152,34 +185,28 @@ function readUrl(reader: MapReader, key: string): string {
   return url;
 }
 
-function validateRemote(items: readonly Located<YamlNode>[], ctx: ParseContext, kind: "write" | "read"): void {
-  const names = new Set<string>();
-  for (const item of nonNullItems(items, `empty or null remote ${kind} config section`)) {
-    const reader = MapReader.open(item.value, item.at, "config.plain");
-    const url = readUrl(reader, "url");
-    reader.duration("remote_timeout", ctx.profile);
-    reader.string("name");
-    const checkHeaders = readHeaders(reader, REMOTE_AUTH_HEADER);
-    const rules = kind === "write" ? splitNullItems(reader.list("write_relabel_configs", RELABEL_LIST_TYPE) ?? []) : undefined;
-    if (rules) checkRules(rules.items, ctx, "");
-    const hasSigV4 = kind === "write" && readSigV4(reader);
-    if (kind === "write") readRemoteWriteExtras(reader, ctx);
-    else readRemoteReadExtras(reader);
-    const fail = (key: string, problem: string, hint: string): never => {
-      throw new ConfigError(reader.atKey(key), problem, hint);
-    };
-    // Read before the checks below, as go-yaml decodes the whole entry first; validated afterwards.
-    const http = parseHttpClientConfig(reader, ctx);
-    reader.finish();
-    if (url === "") fail("url", `url for remote_${kind} is empty`, "add url");
-    if (rules?.nullAt) fail(kind === "write" ? "write_relabel_configs" : "url", "empty or null relabeling rule in remote write config", "remove the empty list entry");
-    checkHeaders();
-    if (hasSigV4 && (http.basicAuth || http.authorization || http.oauth2)) {
-      fail("sigv4", "at most one of basic_auth, authorization, oauth2, & sigv4 must be configured", "use a single authentication method");
-    }
-    const name = nameOf(reader);
-    if (name !== "" && names.has(name)) fail("name", `found multiple remote ${kind} configs with job name ${goQuote(name)}`, "names must be unique");
-    names.add(name);
+function decodeRemote(item: Located<YamlNode>, ctx: ParseContext, kind: "write" | "read"): void {
+  const reader = MapReader.open(item.value, item.at, "config.plain");
+  const url = readUrl(reader, "url");
+  reader.duration("remote_timeout", ctx.profile);
+  reader.string("name");
+  const checkHeaders = readHeaders(reader, REMOTE_AUTH_HEADER);
+  const rules = kind === "write" ? splitNullItems(reader.list("write_relabel_configs", RELABEL_LIST_TYPE) ?? []) : undefined;
+  if (rules) checkRules(rules.items, ctx, "");
+  const hasSigV4 = kind === "write" && readSigV4(reader);
+  if (kind === "write") readRemoteWriteExtras(reader, ctx);
+  else readRemoteReadExtras(reader);
+  const fail = (key: string, problem: string, hint: string): never => {
+    throw new ConfigError(reader.atKey(key), problem, hint);
+  };
+  // Read before the checks below, as go-yaml decodes the whole entry first; validated afterwards.
+  const http = parseHttpClientConfig(reader, ctx);
+  reader.finish();
+  if (url === "") fail("url", `url for remote_${kind} is empty`, "add url");
+  if (rules?.nullAt) fail("write_relabel_configs", "empty or null relabeling rule in remote write config", "remove the empty list entry");
+  checkHeaders();
+  if (hasSigV4 && (http.basicAuth || http.authorization || http.oauth2)) {
+    fail("sigv4", "at most one of basic_auth, authorization, oauth2, & sigv4 must be configured", "use a single authentication method");
   }
 }
 
@@ -220,8 +247,4 @@ function readRemoteReadExtras(reader: MapReader): void {
   if (matchers && matchers.kind !== "map" && !(matchers.kind === "scalar" && matchers.isNull)) throw typeError(matchers, reader.atKey("required_matchers"), "model.LabelSet");
 }
 
-function nameOf(reader: MapReader): string {
-  const node = reader.node("name");
-  return node?.kind === "scalar" ? node.text : "";
-}
 

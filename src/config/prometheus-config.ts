@@ -4,9 +4,11 @@
  * library users). Every failure is a ConfigError naming file, line and YAML path; its `problem` is the text
  * Prometheus prints after `parsing YAML file <file>: `.
  *
- * Order of checks, as in Prometheus: every section is decoded (scrape configs one by one, each finishing its
- * own checks), then the config-level checks run: rule file patterns, scrape config file patterns, interval
- * and timeout defaults per job, duplicate job names; then (v3) the jobs of `scrape_config_files`.
+ * Order of checks, as in Prometheus: every section is decoded in document order (scrape configs one by one,
+ * each finishing its own checks; go-yaml's type errors are collected, see ./type-errors.ts), then the
+ * config-level checks run: rule file patterns, scrape config file patterns, per job null entry, interval and
+ * timeout defaults and duplicate names, then remote_write/remote_read null entries and duplicate names;
+ * then (v3) the jobs of `scrape_config_files`.
  */
 import { readFile } from "node:fs/promises";
 import { dirname } from "node:path";
@@ -15,11 +17,12 @@ import { goQuote } from "../model/go-quote.js";
 import { DEFAULT_PROFILE, type Profile } from "../profile.js";
 import { parseGlobalConfig } from "./global-config.js";
 import { ConfigLocation } from "./location.js";
-import { validateIgnoredSections, validateRuleFiles } from "./other-sections.js";
+import { checkRemoteLists, checkRuleFilePatterns, decodeIgnoredSection, IGNORED_SECTION_KEYS, V3_SECTION_KEYS } from "./other-sections.js";
 import { MapReader, typeError, type ParseContext } from "./reader.js";
 import { maskSecrets } from "./render.js";
 import { decodeScrapeConfigFile, expandScrapeConfigFiles, prefixWithFile, validateScrapeConfigFilePatterns } from "./scrape-config-files.js";
-import { decodeScrapeConfig, finishScrapeConfigs, type ScrapeConfigDraft } from "./scrape-config.js";
+import { decodeScrapeConfig, finishScrapeConfigs, type ScrapeConfigEntry } from "./scrape-config.js";
+import { TypeErrorCollector } from "./type-errors.js";
 import type { ConfigWarning, GlobalConfig, PrometheusConfig, ScrapeConfig } from "./types.js";
 import { parseYaml, yamlNodeFromValue, type YamlNode } from "./yaml-node.js";
 
@@ -56,32 +59,60 @@ export function configFromObject(value: unknown, options: { profile?: Profile; c
 
 function buildConfig(document: YamlNode, file: string, ctx: ParseContext): PrometheusConfig {
   const reader = MapReader.open(document, ConfigLocation.root(file), "config.plain");
-  const global = parseGlobalConfig(reader.node("global"), reader.atKey("global"), ctx.profile);
+  const globalAt = reader.atKey("global");
+  let globalError: unknown;
+  let global: GlobalConfig;
+  try {
+    global = parseGlobalConfig(reader.node("global"), globalAt, ctx.profile);
+  } catch (error) {
+    // Reported when decoding reaches `global` in document order (a scrape config above it may fail first).
+    globalError = error;
+    global = parseGlobalConfig(undefined, globalAt, ctx.profile);
+  }
   const warnings: ConfigWarning[] = [];
-  const drafts = decodeScrapeConfigs(reader, { ctx, global, file, warnings });
-  validateRuleFiles(reader);
-  const patterns = ctx.profile === "v3" ? reader.stringList("scrape_config_files") ?? [] : [];
-  validateIgnoredSections(reader, ctx);
-  reader.finish();
+  const typeErrors = new TypeErrorCollector();
+  let entries: ScrapeConfigEntry[] = [];
+  let ruleFiles: string[] = [];
+  let patterns: string[] = [];
+  const decoders = new Map<string, () => void>([
+    ["global", () => { if (globalError !== undefined) throw globalError; }],
+    ["scrape_configs", () => { entries = decodeScrapeConfigs(reader, { ctx, global, file, warnings }, typeErrors); }],
+    ["rule_files", () => { ruleFiles = reader.stringList("rule_files") ?? []; }],
+    ...IGNORED_SECTION_KEYS.map((key): [string, () => void] => [key, () => decodeIgnoredSection(key, reader, ctx)]),
+  ]);
+  if (ctx.profile === "v3") {
+    decoders.set("scrape_config_files", () => { patterns = reader.stringList("scrape_config_files") ?? []; });
+    for (const key of V3_SECTION_KEYS) decoders.set(key, () => decodeIgnoredSection(key, reader, ctx));
+  }
+  for (const key of reader.keys()) {
+    const decode = decoders.get(key);
+    if (decode) typeErrors.run(decode);
+  }
+  typeErrors.run(() => reader.finish());
+  typeErrors.throwIfAny();
+  checkRuleFilePatterns(ruleFiles, reader.atKey("rule_files"));
   validateScrapeConfigFilePatterns(patterns, reader.atKey("scrape_config_files"));
   const seen = new Map<string, string>();
-  const scrapeConfigs = finishScrapeConfigs(drafts, global, {
+  const scrapeConfigs = finishScrapeConfigs(entries, global, {
     seen,
     origin: "main config file",
     duplicate: (job) => `found multiple scrape configs with job name ${goQuote(job)}`,
   });
+  checkRemoteLists(reader);
   scrapeConfigs.push(...loadIncludedJobs(expandScrapeConfigFiles(patterns, ctx.configDir), { ctx, global, warnings, seen }));
   return { file, profile: ctx.profile, global, scrapeConfigs, warnings, document: maskSecrets(document) };
 }
 
-function decodeScrapeConfigs(reader: MapReader, options: Parameters<typeof decodeScrapeConfig>[2]): ScrapeConfigDraft[] {
+/** Decodes each entry on its own, so a type error in one does not hide errors in the next (go-yaml). */
+function decodeScrapeConfigs(reader: MapReader, options: Parameters<typeof decodeScrapeConfig>[2], typeErrors: TypeErrorCollector): ScrapeConfigEntry[] {
   const node = reader.node("scrape_configs");
   if (node === undefined || (node.kind === "scalar" && node.isNull)) return [];
   if (node.kind !== "seq") throw typeError(node, reader.atKey("scrape_configs"), "[]*config.ScrapeConfig");
   const items = reader.list("scrape_configs", "[]*config.ScrapeConfig") ?? [];
-  return items.map((item) => {
-    if (item.value.kind === "scalar" && item.value.isNull) throw new ConfigError(item.at, "empty or null scrape config section", "remove the empty list entry");
-    return decodeScrapeConfig(item.value, item.at, options);
+  return items.flatMap((item): ScrapeConfigEntry[] => {
+    if (item.value.kind === "scalar" && item.value.isNull) return [{ nullAt: item.at }];
+    const draft = typeErrors.run(() => decodeScrapeConfig(item.value, item.at, options));
+    return draft ? [draft] : [];
   });
 }
 

@@ -99,6 +99,14 @@ const bad: CorpusEntry[] = [
   { name: "tracing client type", yaml: "tracing: {endpoint: x, client_type: foo}\n" },
   { name: "tracing compression", yaml: "tracing: {endpoint: x, compression: zip}\n" },
   { name: "storage exemplars unknown key", yaml: "storage: {exemplars: {foo: 1}}\n" },
+  // Which error wins when there are several (document order, go-yaml's collected type errors, config-level checks last).
+  { name: "scrape config error above a global error", yaml: "scrape_configs:\n  - job_name: ''\nglobal:\n  scrape_interval: 5x\n" },
+  { name: "unknown keys in several sections", yaml: "scrape_configs:\n  - job_name: a\n    foo: 1\n  - job_name: b\n    bar: 2\nglobal:\n  baz: 1\nqux: 1\n" },
+  { name: "a type error does not hide a later check error", yaml: "scrape_configs:\n  - job_name: a\n    foo: 1\n  - job_name: ''\n" },
+  { name: "null remote_write is checked after decoding", yaml: "remote_write: [~]\nscrape_configs:\n  - job_name: ''\n" },
+  { name: "timeout check before the remote_write null check", yaml: "scrape_configs:\n  - job_name: a\n    scrape_timeout: 2m\nremote_write: [~]\n" },
+  { name: "null scrape config is checked after decoding", yaml: "scrape_configs:\n  - ~\n  - job_name: ''\n" },
+  { name: "duplicate remote read names", yaml: "remote_read: [{url: 'http://x', name: a}, {url: 'http://y', name: a}]\n" },
 ];
 
 interface PromtoolVerdict {

@@ -239,22 +239,26 @@ export interface JobNameRegistry {
   readonly duplicate: (job: string, firstOrigin: string) => string;
 }
 
+/** A `scrape_configs` entry as decoded: a draft, or a null entry (reported by the config-level loop). */
+export type ScrapeConfigEntry = ScrapeConfigDraft | { readonly nullAt: ConfigLocation };
+
 /**
- * Applies global defaults and Prometheus's post-decode checks to every job, in order: interval default,
- * `scrape timeout greater than scrape interval…`, timeout default min(global timeout, interval), and
- * duplicate job names.
+ * Applies global defaults and Prometheus's config-level checks to every job, in order: null entry,
+ * interval default, `scrape timeout greater than scrape interval…`, timeout default
+ * min(global timeout, interval), and duplicate job names.
  */
-export function finishScrapeConfigs(drafts: readonly ScrapeConfigDraft[], global: GlobalConfig, names: JobNameRegistry): ScrapeConfig[] {
-  return drafts.map((draft) => {
-    const { explicitIntervalMs, explicitTimeoutMs, timeoutAt, ...rest } = draft;
+export function finishScrapeConfigs(entries: readonly ScrapeConfigEntry[], global: GlobalConfig, names: JobNameRegistry): ScrapeConfig[] {
+  return entries.map((entry) => {
+    if ("nullAt" in entry) throw new ConfigError(entry.nullAt, "empty or null scrape config section", "remove the empty list entry");
+    const { explicitIntervalMs, explicitTimeoutMs, timeoutAt, ...rest } = entry;
     const scrapeIntervalMs = explicitIntervalMs || global.scrapeIntervalMs;
     if (explicitTimeoutMs > scrapeIntervalMs) {
-      throw new ConfigError(timeoutAt, `scrape timeout greater than scrape interval for scrape config with job name ${goQuote(draft.jobName)}`, "lower scrape_timeout or raise scrape_interval");
+      throw new ConfigError(timeoutAt, `scrape timeout greater than scrape interval for scrape config with job name ${goQuote(entry.jobName)}`, "lower scrape_timeout or raise scrape_interval");
     }
     const scrapeTimeoutMs = explicitTimeoutMs || Math.min(global.scrapeTimeoutMs, scrapeIntervalMs);
-    const first = names.seen.get(draft.jobName);
-    if (first !== undefined) throw new ConfigError(draft.at.key("job_name"), names.duplicate(draft.jobName, first), "job names must be unique; rename one of the jobs");
-    names.seen.set(draft.jobName, names.origin);
+    const first = names.seen.get(entry.jobName);
+    if (first !== undefined) throw new ConfigError(entry.at.key("job_name"), names.duplicate(entry.jobName, first), "job names must be unique; rename one of the jobs");
+    names.seen.set(entry.jobName, names.origin);
     return { ...rest, scrapeIntervalMs, scrapeTimeoutMs };
   });
 }
