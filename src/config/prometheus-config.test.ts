@@ -311,7 +311,10 @@ test("config: relative *_file paths resolve against the config directory", () =>
   assert.equal(client?.tlsConfig.certFile, "/etc/prometheus/c.pem");
 });
 
-const SECRETS = ["hunter2-basic", "tok-bearer", "cred-authz", "oauth-secret", "proxy-hdr-secret", "header-secret", "rw-password"];
+const SECRETS = [
+  "hunter2-basic", "tok-bearer", "cred-authz", "oauth-secret", "proxy-hdr-secret", "header-secret", "rw-password",
+  "tls-inline-key", "scw-secret-key", "ovh-app-secret", "ovh-consumer-key", "uyuni-password",
+];
 
 const SECRET_YAML = `
 scrape_configs:
@@ -327,6 +330,11 @@ scrape_configs:
     proxy_connect_header: {X-Proxy: [${SECRETS[4]}]}
   - job_name: headers
     http_headers: {X-Api: {secrets: [${SECRETS[5]}]}}
+    tls_config: {key: ${SECRETS[7]}, cert: inline-cert}
+  - job_name: unimplemented-mechanisms
+    scaleway_sd_configs: [{role: instance, secret_key: ${SECRETS[8]}}]
+    ovhcloud_sd_configs: [{application_secret: ${SECRETS[9]}, consumer_key: ${SECRETS[10]}}]
+    uyuni_sd_configs: [{server: 'https://u', username: u, password: ${SECRETS[11]}}]
 remote_write:
   - url: http://rw
     basic_auth: {username: u, password: ${SECRETS[6]}}
