@@ -117,3 +117,28 @@ test("http-sd: shard bodies are cut from the cached full list and cached themsel
   // core.md 3.6: 10.0.0.1:9100 mod 2 = 1.
   assert.ok(a.body.includes("10.0.0.1:9100"));
 });
+
+test("http-sd: large bodies are gzipped once for clients that accept gzip", async () => {
+  const { gunzipSync } = await import("node:zlib");
+  const view = new FakeTargetsView(["big"]);
+  view.setJob("big", { active: Array.from({ length: 200 }, (_, i) => node(`10.0.${i >> 8}.${i & 255}:9100`)) });
+  const output = new HttpSdOutput({ targets: view, discoveredGroups: () => undefined });
+  const router = new Router().get(HTTP_SD_PATH_PREFIX, (r) => output.handle(r), { isPrefix: true });
+  const cases: { accept?: string; gzip: boolean }[] = [
+    { gzip: false },
+    { accept: "gzip", gzip: true },
+    { accept: "br, GZIP;q=0.5", gzip: true },
+    { accept: "gzip;q=0", gzip: false },
+    { accept: "identity", gzip: false },
+  ];
+  for (const c of cases) {
+    const res = await router.inject({ path: "/api/v1/sd/big", headers: c.accept ? { "accept-encoding": c.accept } : {} });
+    assert.equal(res.headers["content-encoding"], c.gzip ? "gzip" : undefined, c.accept);
+    assert.ok(res.bytes, c.accept);
+    const wire = c.gzip ? gunzipSync(res.bytes).toString() : res.bytes.toString();
+    assert.equal(wire, res.body, c.accept);
+    assert.equal((JSON.parse(wire) as unknown[]).length, 200);
+  }
+  const small = await router.inject({ path: "/api/v1/sd/nothing" });
+  assert.equal(small.headers["content-encoding"], undefined);
+});

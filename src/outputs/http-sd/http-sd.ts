@@ -6,6 +6,7 @@
  * poll costs a map lookup and, with `If-None-Match`, an empty 304.
  */
 import { createHash } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import type { TargetGroup } from "../../model/target-group.js";
 import type { JobTargets, TargetsView } from "../../targets/types.js";
 import type { DaemonMetrics } from "../metrics/daemon-metrics.js";
@@ -24,9 +25,15 @@ export interface HttpSdOptions {
 interface CachedBody {
   readonly body: string;
   readonly etag: string;
+  /** UTF-8 of `body`, encoded once. */
+  readonly bytes: Buffer;
+  /** gzip of `bytes`, made on the first request that accepts gzip (curl --compressed, scripts; Prometheus 2.42 does not ask for it). */
+  gzip?: Buffer;
   /** Kept for the unsharded variant only: the base every shard is cut from. */
   readonly groups?: readonly SdGroup[];
 }
+
+const GZIP_MIN_BYTES = 1024;
 
 /** Bound on cached shard variants per input, so odd `shards` values cannot grow memory. */
 const MAX_VARIANTS = 64;
@@ -57,9 +64,14 @@ export class HttpSdOutput {
     const shard = parseShard(request.url.searchParams);
     if (typeof shard === "string") return apiError("bad_data", shard);
     const cached = this.#body(jobName as string, view, shard);
-    const headers = { "content-type": JSON_CONTENT_TYPE, etag: cached.etag, "cache-control": "no-cache" };
+    const headers = { "content-type": JSON_CONTENT_TYPE, etag: cached.etag, "cache-control": "no-cache", vary: "Accept-Encoding" };
     if (matchesEtag(request.headers["if-none-match"], cached.etag)) return { status: 304, headers, body: "" };
-    return { status: 200, headers, body: cached.body };
+    // Small bodies are not worth compressing; large ones shrink about 10x.
+    if (cached.bytes.length >= GZIP_MIN_BYTES && acceptsGzip(request.headers["accept-encoding"])) {
+      cached.gzip ??= gzipSync(cached.bytes, { level: 6 });
+      return { status: 200, headers: { ...headers, "content-encoding": "gzip" }, body: cached.body, bytes: cached.gzip };
+    }
+    return { status: 200, headers, body: cached.body, bytes: cached.bytes };
   }
 
   #body(jobName: string, view: SdView, shard: Shard | undefined): CachedBody {
@@ -83,7 +95,8 @@ export class HttpSdOutput {
     const groups = shard ? shardGroups(base, shard) : base;
     const body = encodeSdGroups(groups);
     const etag = `"${createHash("sha1").update(body).digest("base64url")}"`;
-    const entry: CachedBody = shard ? { body, etag } : { body, etag, groups };
+    const bytes = Buffer.from(body);
+    const entry: CachedBody = shard ? { body, etag, bytes } : { body, etag, bytes, groups };
     if (!variants) this.#cache.set(input, (variants = new Map()));
     if (variants.size < MAX_VARIANTS) variants.set(key, entry);
     return entry;
@@ -112,6 +125,15 @@ export function parseShard(params: URLSearchParams): Shard | undefined | string 
   const shards = Number(shardsText);
   if (shard >= shards) return `shard ${shard} out of range; expected 0 <= shard < shards (${shards})`;
   return { shard, shards };
+}
+
+/** True when Accept-Encoding lists gzip without `q=0`. */
+function acceptsGzip(header: string | undefined): boolean {
+  if (header === undefined) return false;
+  return header.split(",").some((part) => {
+    const [coding = "", ...params] = part.trim().toLowerCase().split(";").map((p) => p.trim());
+    return (coding === "gzip" || coding === "x-gzip") && !params.some((p) => /^q=0(\.0*)?$/.test(p));
+  });
 }
 
 /** RFC 9110 If-None-Match: `*` or a list of (possibly weak) entity tags, compared weakly. */

@@ -16,7 +16,13 @@ export interface HttpRequest {
 export interface HttpResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
+  /** The body as text (identity encoding); what in-process callers read. */
   readonly body: string;
+  /**
+   * Precomputed wire bytes, sent instead of `body` when set: the UTF-8 of `body`, or its gzip when the
+   * headers say `content-encoding: gzip`. Lets hot endpoints encode once per change instead of per request.
+   */
+  readonly bytes?: Buffer;
 }
 
 export type RouteHandler = (request: HttpRequest) => HttpResponse | Promise<HttpResponse>;

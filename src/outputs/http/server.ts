@@ -68,6 +68,7 @@ async function answer(router: Router, req: IncomingMessage, res: ServerResponse)
   req.resume();
   const request: HttpRequest = { method: req.method ?? "GET", url: new URL(req.url ?? "/", "http://promsd.invalid"), headers };
   const response = await router.handle(request);
-  res.writeHead(response.status, { ...response.headers, "content-length": Buffer.byteLength(response.body) });
-  res.end(request.method === "HEAD" ? undefined : response.body);
+  const payload = response.bytes ?? response.body;
+  res.writeHead(response.status, { ...response.headers, "content-length": Buffer.byteLength(payload) });
+  res.end(request.method === "HEAD" ? undefined : payload);
 }
