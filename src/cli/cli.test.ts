@@ -122,7 +122,7 @@ test("cli sd --explain: error texts and the dropping rule", async (t) => {
 
 test("cli: --help for each command, unknown command exits 1", async (t) => {
   const dir = await tempDir(t);
-  for (const args of [["--help"], ["sd", "--help"], ["start", "--help"], ["check", "config", "--help"]]) {
+  for (const args of [["--help"], ["sd", "--help"], ["start", "--help"], ["run", "--help"], ["check", "config", "--help"]]) {
     const run = await runCli(args, dir);
     assert.equal(run.code, 0, args.join(" "));
     assert.match(run.stdout, /^usage: promsd/);

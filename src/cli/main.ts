@@ -10,9 +10,14 @@ const io = {
   stderr: (text: string) => void process.stderr.write(text),
 };
 
-runCli(process.argv.slice(2), io).then(
+const argv = process.argv.slice(2);
+
+runCli(argv, io).then(
   (code) => {
     process.exitCode = code;
+    // The daemon has closed its servers, but libraries may keep sockets or timers alive: end the process
+    // once stdout and stderr are flushed, as `promsd run`'s contract says.
+    if (argv[0] === "run") process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
   },
   (error: unknown) => {
     process.stderr.write(`promsd: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -1,6 +1,7 @@
 /**
  * Subcommand dispatch for the `promsd` binary (kept apart from main.ts so tests can call it in-process).
  */
+import { runDaemon } from "../daemon/run.js";
 import { parseProfile } from "../profile.js";
 import { parseArgs, UsageError } from "./args.js";
 import { runCheckConfig } from "./check-config.js";
@@ -16,7 +17,8 @@ Commands:
   check config <config-files>...       Check that prometheus.yml files are valid (like promtool).
   sd <config-file> <job>               Run a job's service discovery and print its targets, exactly as
                                        "promtool check service-discovery" does (see "promsd sd --help").
-  start                                Start promsd (for now: a tour of the example configuration).
+  run [<flags>]                        Run the promsd daemon (see "promsd run --help").
+  start                                A tour: service discovery over an embedded example configuration.
 
 Flags:
   --help                               Show help (also after a command: "promsd sd --help").
@@ -54,6 +56,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await runSdCommand(rest, io);
       case "start":
         return await runStartCommand(rest, io);
+      case "run":
+        return await runDaemon(rest, { stdout: io.stdout, stderr: io.stderr, ...(io.logger === undefined ? {} : { logger: io.logger }) });
       case undefined:
       case "help":
       case "--help":
