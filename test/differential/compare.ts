@@ -155,7 +155,7 @@ function show(value: string | undefined): string {
  * scalar keeps its exact spelling.
  */
 export function trueDiscoveredConfig(configText: string, job: string): string | undefined {
-  const doc = parseDocument(configText, { keepSourceTokens: true });
+  const doc = parseDocument(configText, { keepSourceTokens: true, schema: "failsafe", uniqueKeys: false });
   const jobs = doc.get("scrape_configs");
   if (!isSeq(jobs)) return undefined;
   for (const item of jobs.items) {

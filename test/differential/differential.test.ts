@@ -149,7 +149,7 @@ async function trueDiscoveredSets(c: DifferentialCase, job: string): Promise<Map
 
 /** job name → the keys of its scrape config. */
 async function readConfig(c: DifferentialCase): Promise<Map<string, string[]>> {
-  const parsed: unknown = parseYaml(await readFile(join(c.dir, CONFIG_FILE), "utf8"), { version: "1.1" });
+  const parsed: unknown = parseYaml(await readFile(join(c.dir, CONFIG_FILE), "utf8"), { schema: "failsafe" });
   const jobs = new Map<string, string[]>();
   const scrapeConfigs = isObject(parsed) ? parsed["scrape_configs"] : undefined;
   for (const item of Array.isArray(scrapeConfigs) ? scrapeConfigs : []) {
