@@ -4,7 +4,7 @@ import type { MeasurementSummary } from "../lib/stats.js";
 import type { ProfileResult } from "./profile-run.js";
 import type { PromsdResult, PromtoolResult, Settings } from "./run.js";
 import type { SdOutputSummary } from "./sd-output.js";
-import { goDurationFromMs } from "./timeout-search.js";
+import { goDurationFromMs, TIMEOUT_MARGIN } from "./timeout-search.js";
 import type { Workload } from "./workload.js";
 
 export interface ReportInput {
@@ -15,6 +15,8 @@ export interface ReportInput {
   readonly promsd: PromsdResult;
   readonly promsdSummary: MeasurementSummary | undefined;
   readonly profile: ProfileResult | undefined;
+  /** 1-minute load averages when the bench started and ended: other work on the machine skews wall time */
+  readonly loadAverage: { readonly start: number; readonly end: number };
 }
 
 function entries(o: SdOutputSummary): string {
@@ -74,7 +76,7 @@ function searchNote(input: ReportInput): string {
   const probes = search.probes.map((p) => `${goDurationFromMs(p.timeoutMs)} ${p.passed ? "✓" : "✗"}`).join(", ");
   return `Smallest promtool timeout that printed all ${input.workload.targets} targets: ` +
     `**${goDurationFromMs(search.smallestPassingMs ?? 0)}** (probes: ${probes}); measured runs use ` +
-    `${goDurationFromMs(input.promtool.timeoutMs)} (+25% margin against load, raised ×1.5 if a run still fell short).\n`;
+    `${goDurationFromMs(input.promtool.timeoutMs)} (+${Math.round((TIMEOUT_MARGIN - 1) * 100)}% margin against load, raised ×1.5 if a run still fell short).\n`;
 }
 
 function hotSpotTables(profile: ProfileResult | undefined): string {
@@ -95,7 +97,8 @@ export function renderReport(input: ReportInput): string {
   return [
     `Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC: ${w.targets} targets in ${w.files.length} ` +
       `file_sd JSON files (${formatMebibytes(w.inputBytes)}, seed ${input.settings.seed}), job \`kubernetes-pods\` ` +
-      `with 15 relabel rules, ${input.settings.repeats} measured runs per tool, run one after another.`,
+      `with 15 relabel rules, ${input.settings.repeats} measured runs per tool, run one after another; 1-minute ` +
+      `load average ${input.loadAverage.start.toFixed(1)} at the start, ${input.loadAverage.end.toFixed(1)} at the end.`,
     "",
     figuresTable(input),
     validation(input),

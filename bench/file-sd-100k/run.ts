@@ -11,6 +11,7 @@
  * Everything stays on local files; every child is killed if it outlives its deadline.
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { measureCommand, type Measurement } from "../lib/measure.js";
@@ -18,15 +19,13 @@ import { summarize } from "../lib/stats.js";
 import { profilePromsd, type ProfileResult } from "./profile-run.js";
 import { renderReport } from "./report.js";
 import { compareSdOutputs, summarizeSdOutput, type OutputComparison, type SdOutputSummary } from "./sd-output.js";
-import { findSmallestTimeout, goDurationFromMs, type TimeoutSearchResult } from "./timeout-search.js";
+import { findSmallestTimeout, goDurationFromMs, TIMEOUT_MARGIN, type TimeoutSearchResult } from "./timeout-search.js";
 import { prepareWorkload, type Workload } from "./workload.js";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const JOB = "kubernetes-pods";
 export const PROMSD_CLI = join(ROOT, "dist/cli/main.js");
 const PROMTOOL = "/usr/bin/promtool";
-/** How much the measured promtool runs add to the smallest timeout found, against load noise. */
-const TIMEOUT_MARGIN = 1.25;
 const STRAGGLER_KILL_MS = 15 * 60_000;
 
 export interface Settings {
@@ -136,6 +135,7 @@ async function benchPromsd(w: Workload, s: Settings, reference: SdOutputSummary)
 
 async function main(): Promise<void> {
   const s = readSettings(process.env);
+  const loadAtStart = loadavg()[0] ?? 0;
   const dir = join(ROOT, "bench/results/file-sd-100k");
   mkdirSync(dir, { recursive: true });
   log(`preparing ${s.targets} targets in ${s.files} files (seed ${s.seed})`);
@@ -145,6 +145,7 @@ async function main(): Promise<void> {
   let profile: ProfileResult | undefined;
   if (promsd.kind === "measured") profile = await profilePromsd(w, { root: ROOT, cli: PROMSD_CLI, args: promsdArgs(w) });
   const report = renderReport({ settings: s, workload: w, promtool, promsd, profile,
+    loadAverage: { start: loadAtStart, end: loadavg()[0] ?? 0 },
     promtoolSummary: summarize(promtool.runs), promsdSummary: promsd.kind === "measured" ? summarize(promsd.runs) : undefined });
   mkdirSync(join(ROOT, "bench/results"), { recursive: true });
   writeFileSync(s.resultFile, report);

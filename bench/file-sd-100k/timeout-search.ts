@@ -5,6 +5,12 @@
  * machine the answer moves, so callers add a margin before using it.
  */
 
+/**
+ * How much the measured promtool runs add to the smallest timeout found. On a shared, loaded machine the
+ * time promtool needs to read its files moves a lot between runs, and a run that falls short is wasted.
+ */
+export const TIMEOUT_MARGIN = 1.5;
+
 export interface Probe {
   readonly timeoutMs: number;
   readonly passed: boolean;
