@@ -17,8 +17,6 @@ export class CompiledRelabelRule implements CompiledRule {
   readonly sourceLabels: readonly string[];
   readonly separator: string;
   readonly regex: RelabelRegex;
-  /** The regex is `(.*)` (written or default): matches every value (v3), or every value without `\n` (2.42). */
-  readonly isMatchAll: boolean;
   readonly targetLabel: string;
   /** Parsed `target_label`, or undefined when it has no `$` (then it is used as is). */
   readonly targetTemplate: Template | undefined;
@@ -39,7 +37,6 @@ export class CompiledRelabelRule implements CompiledRule {
     this.sourceLabels = [...(config.sourceLabels ?? [])];
     this.separator = config.separator;
     this.regex = regex;
-    this.isMatchAll = regex.source === DEFAULT_REGEX;
     this.targetLabel = config.targetLabel;
     this.targetTemplate = hasTemplateVariable(config.targetLabel) ? parseTemplate(config.targetLabel) : undefined;
     this.replacement = config.replacement;

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Profile } from "../profile.js";
-import { anchorRegex, compileRelabelRegex, findAngleNamedGroup } from "./regex-engine.js";
+import { RE2JS } from "re2js";
+import { anchorRegex, compileRelabelRegex, findAngleNamedGroup, literalShortcut } from "./regex-engine.js";
 
 // Go regexp semantics (spec core.md 3.2): [regex, input, matches in v3, matches in 2.42].
 const matching: [string, string, boolean, boolean][] = [
@@ -78,4 +79,31 @@ test("regex: findAngleNamedGroup skips classes, escapes and \\Q...\\E", () => {
   assert.equal(findAngleNamedGroup("[]](?<n>b)"), 3);
   assert.equal(findAngleNamedGroup("[[:alpha:](?<]"), -1);
   assert.equal(findAngleNamedGroup("(?P<n>b)"), -1);
+});
+
+test("regex: literal shortcuts are exact", () => {
+  assert.deepEqual(literalShortcut("true"), { literals: new Set(["true"]) });
+  assert.deepEqual(literalShortcut("a|b-c|"), { literals: new Set(["a", "b-c", ""]) });
+  assert.deepEqual(literalShortcut("__meta_kubernetes_pod_label_(.+)"), { prefix: "__meta_kubernetes_pod_label_" });
+  assert.deepEqual(literalShortcut("abc?d"), { prefix: "ab" });
+  assert.deepEqual(literalShortcut("ab{0}"), { prefix: "a" });
+  assert.deepEqual(literalShortcut("ab.c|x"), { prefix: "" });
+  assert.deepEqual(literalShortcut("(?i)abc"), { prefix: "" });
+});
+
+test("regex: shortcut results agree with the engine on every probe", () => {
+  const probes = ["", "a", "a_b", "a_b\nc", "a:x", "a\n", "ab", "abc", "abd", "abcd", "true", "True", "b-c", "x", "__meta_kubernetes_pod_label_app", "__meta_kubernetes_pod_labelpresent_app", "ac", "a\nb"];
+  for (const profile of ["v3", "v2.42"] as const) {
+    for (const expr of ["true", "a|b-c|", "abc?d", "ab{0}", "a.*", "__meta_kubernetes_pod_label_(.+)", "ab|x", "a:b/c=d", ".*", ".+", "(.*)", "(.+)", "(.*)?", "a(.+)", "a_b(.*)", "a.+", "a:(.+)x"]) {
+      const plain = RE2JS.compile(anchorRegex(expr, profile)); // the engine alone, no shortcuts
+      const re = compileRelabelRegex(expr, profile);
+      for (const probe of probes) {
+        const where = `${expr} on ${JSON.stringify(probe)} (${profile})`;
+        assert.equal(re.test(probe), plain.testExact(probe), where);
+        const m = plain.matcher(probe);
+        const want = m.matches() ? Array.from({ length: m.groupCount() + 1 }, (_, i) => m.group(i) ?? undefined) : undefined;
+        assert.deepEqual(re.match(probe), want, where);
+      }
+    }
+  }
 });

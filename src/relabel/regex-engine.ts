@@ -40,8 +40,11 @@ export function anchorRegex(expr: string, profile: Profile): string {
   return profile === "v3" ? `^(?s:${expr})$` : `^(?:${expr})$`;
 }
 
-/** Compiles a relabel regex for `profile`; throws RegexSyntaxError with Go's message. */
-export function compileRelabelRegex(expr: string, profile: Profile): RelabelRegex {
+/**
+ * Compiles a relabel regex for `profile`; throws RegexSyntaxError with Go's message. `shortcuts: false`
+ * leaves out the exact literal/prefix/`.*` shortcuts (for tests and the benchmark).
+ */
+export function compileRelabelRegex(expr: string, profile: Profile, { shortcuts = true }: { shortcuts?: boolean } = {}): RelabelRegex {
   const wrapped = anchorRegex(expr, profile);
   let compiled: RE2JS;
   try {
@@ -55,7 +58,8 @@ export function compileRelabelRegex(expr: string, profile: Profile): RelabelRege
     // full compile above already succeeded, so the `(?<` is the first error.
     if (at >= 0) throw new RegexSyntaxError("error parsing regexp: invalid or unsupported Perl syntax: `(?<`");
   }
-  return new Re2jsRegex(expr, compiled);
+  const regex = new Re2jsRegex(expr, compiled);
+  return shortcuts ? withShortcuts(regex, profile) : regex;
 }
 
 function toSyntaxError(error: unknown, expr: string, profile: Profile): RegexSyntaxError {
@@ -125,6 +129,78 @@ export function findAngleNamedGroup(expr: string): number {
   return -1;
 }
 
+/**
+ * Cheap, engine-independent shortcuts for the commonest relabel regexes, exact by construction:
+ * - an alternation of plain literals (`true`, `env`, `a|b|c`) matches exactly those strings;
+ * - otherwise a leading run of plain literal characters is a prefix every match starts with.
+ * "Plain" characters are never special in RE2 syntax; a quantifier after the run releases its last char.
+ */
+const PLAIN = /^[A-Za-z0-9_\-:\/=,;@%]*/;
+const PLAIN_ALTERNATIVES = /^[A-Za-z0-9_\-:\/=,;@%|]*$/;
+
+/**
+ * `P.*`, `P.+`, `P(.*)`, `P(.+)` for a plain literal prefix P (often empty; `__meta_kubernetes_pod_label_(.+)`
+ * is the classic labelmap): decided without the engine; group 1 is the rest after P. 2.42's `.` stops at "\n".
+ */
+const PREFIX_THEN_DOTS = /^([A-Za-z0-9_\-:\/=,;@%]*)(\()?\.([*+])(\))?$/;
+
+interface RestShortcut {
+  readonly prefix: string;
+  /** Whether the rest after the prefix matches `.*` / `.+`. */
+  readonly isRestMatching: (rest: string) => boolean;
+}
+
+function restShortcut(expr: string, profile: Profile): RestShortcut | undefined {
+  const m = PREFIX_THEN_DOTS.exec(expr);
+  if (m === null || (m[2] === undefined) !== (m[4] === undefined)) return undefined;
+  const needsChar = m[3] === "+";
+  const prefix = m[1] ?? "";
+  if (profile === "v3") return { prefix, isRestMatching: needsChar ? (rest) => rest !== "" : () => true };
+  return { prefix, isRestMatching: needsChar ? (rest) => rest !== "" && !rest.includes("\n") : (rest) => !rest.includes("\n") };
+}
+
+export function literalShortcut(expr: string): { literals: ReadonlySet<string> } | { prefix: string } {
+  if (PLAIN_ALTERNATIVES.test(expr)) return { literals: new Set(expr.split("|")) };
+  if (expr.includes("|")) return { prefix: "" }; // an alternative could start anywhere
+  let prefix = PLAIN.exec(expr)?.[0] ?? "";
+  if ("?*+{".includes(expr[prefix.length] ?? "") && prefix.length > 0) prefix = prefix.slice(0, -1);
+  return { prefix };
+}
+
+/**
+ * Wraps an engine's regex with the shortcuts above. Exact: a shortcut only answers where its answer is
+ * certain, everything else goes to the engine.
+ */
+export function withShortcuts(inner: RelabelRegex, profile: Profile): RelabelRegex {
+  const rest = restShortcut(inner.source, profile);
+  if (rest !== undefined) {
+    const { prefix, isRestMatching } = rest;
+    const test = (input: string): boolean => input.startsWith(prefix) && isRestMatching(input.slice(prefix.length));
+    const hasGroup = inner.groupCount === 1;
+    return {
+      source: inner.source, groupCount: inner.groupCount, namedGroups: inner.namedGroups, test,
+      match: (input) => (test(input) ? (hasGroup ? [input, input.slice(prefix.length)] : [input]) : undefined),
+    };
+  }
+  const shortcut = literalShortcut(inner.source);
+  if ("literals" in shortcut) {
+    const { literals } = shortcut;
+    return {
+      source: inner.source, groupCount: inner.groupCount, namedGroups: inner.namedGroups,
+      test: (input) => literals.has(input),
+      match: (input) => (literals.has(input) ? [input] : undefined),
+    };
+  }
+  const { prefix } = shortcut;
+  if (prefix === "") return inner;
+  return {
+    source: inner.source, groupCount: inner.groupCount, namedGroups: inner.namedGroups,
+    test: (input) => input.startsWith(prefix) && inner.test(input),
+    match: (input) => (input.startsWith(prefix) ? inner.match(input) : undefined),
+  };
+}
+
+/** The re2js engine behind the RelabelRegex interface. */
 class Re2jsRegex implements RelabelRegex {
   readonly groupCount: number;
   readonly namedGroups: ReadonlyMap<string, number>;
@@ -145,10 +221,12 @@ class Re2jsRegex implements RelabelRegex {
   }
 
   match(input: string): readonly (string | undefined)[] | undefined {
-    const m = this.#re.matcher(input);
-    if (!m.matches()) return undefined;
-    const out: (string | undefined)[] = new Array<string | undefined>(this.groupCount + 1);
-    for (let i = 0; i <= this.groupCount; i++) out[i] = m.group(i) ?? undefined;
+    // Go's FindStringSubmatch: one engine run with every capture. (A Matcher's matches() + group() runs
+    // the engine twice.) The pattern carries its own ^...$ anchors, so the leftmost match is the whole input.
+    const found = this.#re.re2().findSubmatch(input) as (string | null)[] | null; // re2js types this as any[]
+    if (found === null) return undefined;
+    const out: (string | undefined)[] = new Array<string | undefined>(found.length);
+    for (let i = 0; i < found.length; i++) out[i] = found[i] ?? undefined;
     return out;
   }
 }

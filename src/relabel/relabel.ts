@@ -91,13 +91,10 @@ function sourceValue(rule: CompiledRelabelRule, labels: WorkingLabels): string {
 }
 
 function matches(rule: CompiledRelabelRule, value: string): boolean {
-  // `(.*)` needs no engine: v3's `(?s)` lets it match anything; 2.42's `.` stops at "\n".
-  if (rule.isMatchAll) return rule.profile === "v3" || !value.includes("\n");
   return rule.regex.test(value);
 }
 
 function submatches(rule: CompiledRelabelRule, value: string): readonly (string | undefined)[] | undefined {
-  if (rule.isMatchAll) return matches(rule, value) ? [value, value] : undefined;
   return rule.regex.match(value);
 }
 
@@ -123,8 +120,11 @@ function replace(rule: CompiledRelabelRule, labels: WorkingLabels, value: string
 function labelmap(rule: CompiledRelabelRule, labels: WorkingLabels): void {
   const named = rule.regex.namedGroups;
   // Visit the labels as they were before this rule, in byte order; the last writer of a name wins.
-  for (const [name, value] of labels.sortedEntries()) {
+  const { names, values } = labels.sortedSnapshot();
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] ?? "";
+    if (!matches(rule, name)) continue; // most names do not match; the test needs no submatches
     const groups = submatches(rule, name);
-    if (groups !== undefined) labels.set(expandTemplate(rule.replacementTemplate, groups, named), value);
+    if (groups !== undefined) labels.set(expandTemplate(rule.replacementTemplate, groups, named), values[i] ?? "");
   }
 }

@@ -1,13 +1,19 @@
 /**
- * The mutable label set rules work on, like Prometheus's labels.Builder. It reads straight from the input
- * record until the first write, so read-only rules (keep, drop, keepequal, dropequal) copy nothing.
- * A Map is used for writes: a plain object would treat a label named `__proto__` as its prototype.
+ * The mutable label set rules work on, like Prometheus's labels.Builder.
+ *
+ * It reads straight from the input record until the first write, so read-only rules (keep, drop,
+ * keepequal, dropequal) copy nothing. Writes go to a Map (a plain object would treat a label named
+ * `__proto__` as its prototype) whose insertion order is kept in UTF-8 byte order for as long as no new
+ * name is added; `labelmap` and the final result then need no sort at all, and at most one sort otherwise.
  */
 import { compareUtf8, type LabelSet } from "../model/labels.js";
 
 export class WorkingLabels {
   readonly #input: LabelSet;
   #map: Map<string, string> | undefined;
+  /** Whether the map's insertion order is byte order. */
+  #isSorted = true;
+  #isInputCanonical: boolean | undefined;
 
   constructor(input: LabelSet) {
     this.#input = input;
@@ -21,8 +27,14 @@ export class WorkingLabels {
 
   /** Sets `name`; an empty value deletes it (spec core.md 1.5). */
   set(name: string, value: string): void {
-    if (value === "") this.delete(name);
-    else this.#writable().set(name, value);
+    if (value === "") {
+      this.delete(name);
+      return;
+    }
+    const map = this.#writable();
+    const size = map.size;
+    map.set(name, value);
+    if (map.size !== size) this.#isSorted = false; // a new name went to the end
   }
 
   delete(name: string): void {
@@ -35,44 +47,79 @@ export class WorkingLabels {
     return this.#map === undefined ? Object.keys(this.#input) : [...this.#map.keys()];
   }
 
-  /** A snapshot of the current non-empty labels, names in UTF-8 byte order. */
-  sortedEntries(): [string, string][] {
-    const entries: [string, string][] =
-      this.#map === undefined ? Object.entries(this.#input).filter(([, v]) => v !== "") : [...this.#map];
-    return entries.sort((a, b) => compareUtf8(a[0], b[0]));
+  /** Snapshots of the current names and values, names in UTF-8 byte order. */
+  sortedSnapshot(): { names: string[]; values: string[] } {
+    const map = this.#sorted();
+    const names: string[] = [];
+    const values: string[] = [];
+    for (const [name, value] of map) {
+      names.push(name);
+      values.push(value);
+    }
+    return { names, values };
   }
 
   /** The result in canonical form; the input itself when nothing changed and it was canonical already. */
   toLabelSet(): LabelSet {
-    if (this.#map === undefined && isCanonical(this.#input)) return this.#input;
+    if (this.#map === undefined && this.#inputIsCanonical()) return this.#input;
     const out: Record<string, string> = {};
-    for (const [name, value] of this.sortedEntries()) setOwn(out, name, value);
+    for (const [name, value] of this.#sorted()) {
+      if (name === "__proto__") Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+      else out[name] = value;
+    }
     return out;
   }
 
   #writable(): Map<string, string> {
-    if (this.#map === undefined) {
-      this.#map = new Map();
-      for (const name of Object.keys(this.#input)) {
-        const value = this.#input[name];
-        if (value !== undefined && value !== "") this.#map.set(name, value);
-      }
+    if (this.#map !== undefined) return this.#map;
+    const input = this.#input;
+    const names = Object.keys(input);
+    if (!this.#inputIsCanonical()) sortNames(names);
+    const map = new Map<string, string>();
+    for (const name of names) {
+      const value = input[name];
+      if (value !== undefined && value !== "") map.set(name, value);
     }
-    return this.#map;
+    this.#map = map;
+    return map;
+  }
+
+  #inputIsCanonical(): boolean {
+    return (this.#isInputCanonical ??= isCanonical(this.#input));
+  }
+
+  #sorted(): Map<string, string> {
+    const map = this.#writable();
+    if (this.#isSorted) return map;
+    const names = sortNames([...map.keys()]);
+    const sorted = new Map<string, string>();
+    for (const name of names) sorted.set(name, map.get(name) ?? "");
+    this.#map = sorted;
+    this.#isSorted = true;
+    return sorted;
   }
 }
 
+// Below U+D800, UTF-16 code-unit order is UTF-8 byte order, so the engine's native string sort is right.
+const NEEDS_UTF8_COMPARE = /[\uD800-\uFFFF]/;
+
+function sortNames(names: string[]): string[] {
+  return names.some((n) => NEEDS_UTF8_COMPARE.test(n)) ? names.sort(compareUtf8) : names.sort();
+}
+
+/** Names in byte order without empty values. Native `<` is byte order below U+D800; exotic names go slow. */
 function isCanonical(labels: LabelSet): boolean {
   let previous: string | undefined;
   for (const name of Object.keys(labels)) {
-    if (labels[name] === "" || (previous !== undefined && compareUtf8(previous, name) >= 0)) return false;
+    if (labels[name] === "") return false;
+    if (NEEDS_UTF8_COMPARE.test(name)) return isCanonicalUtf8(labels);
+    if (previous !== undefined && !(previous < name)) return false;
     previous = name;
   }
   return true;
 }
 
-/** Assigns an own property, also for the name `__proto__` (plain assignment would set the prototype). */
-function setOwn(target: Record<string, string>, name: string, value: string): void {
-  if (name === "__proto__") Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
-  else target[name] = value;
+function isCanonicalUtf8(labels: LabelSet): boolean {
+  const names = Object.keys(labels);
+  return names.every((name, i) => i === 0 || compareUtf8(names[i - 1] ?? "", name) < 0);
 }
