@@ -37,7 +37,7 @@ export function createWebRouter(options: WebOptions): Router {
   const router = new Router({
     onError: (error, request) => options.logger.error({ err: error, path: request.url.pathname }, "HTTP handler failed"),
   });
-  const httpSd = new HttpSdOutput({ targets: options.targets, discoveredGroups: options.discoveredGroups, metrics: options.metrics });
+  const httpSd = new HttpSdOutput({ targets: options.targets, discoveredGroups: options.discoveredGroups, metrics: options.metrics, isReady: options.isReady });
   const api = new TargetsApi({ targets: options.targets, profile: options.profile, globalUrl: options.globalUrl });
   router
     .get("/", () => homePage(options.targets))

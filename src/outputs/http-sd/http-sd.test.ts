@@ -142,3 +142,21 @@ test("http-sd: large bodies are gzipped once for clients that accept gzip", asyn
   const small = await router.inject({ path: "/api/v1/sd/nothing" });
   assert.equal(small.headers["content-encoding"], undefined);
 });
+
+test("http-sd: a job not built yet answers 503 until discovery is ready, then []", async () => {
+  const view = new FakeTargetsView(["late"]);
+  let ready = false;
+  const output = new HttpSdOutput({ targets: view, discoveredGroups: () => undefined, isReady: () => ready });
+  const router = new Router().get(HTTP_SD_PATH_PREFIX, (r) => output.handle(r), { isPrefix: true });
+  const before = await router.inject({ path: "/api/v1/sd/late" });
+  assert.equal(before.status, 503);
+  assert.equal((JSON.parse(before.body) as { errorType: string }).errorType, "unavailable");
+  view.setJob("late", { active: [] });
+  assert.equal((await router.inject({ path: "/api/v1/sd/late" })).body, "[]", "built jobs are served even before ready");
+  ready = true;
+  const none = new FakeTargetsView(["x"]);
+  const after = new HttpSdOutput({ targets: none, discoveredGroups: () => undefined, isReady: () => ready });
+  const res = after.handle({ method: "GET", url: new URL("http://h/api/v1/sd/x"), headers: {} });
+  assert.equal(res.status, 200);
+  assert.equal(res.body, "[]");
+});

@@ -20,6 +20,12 @@ export interface HttpSdOptions {
   /** The job's groups as discovered (latest snapshot); undefined when the job has none yet. */
   readonly discoveredGroups: (jobName: string) => readonly TargetGroup[] | undefined;
   readonly metrics?: DaemonMetrics;
+  /**
+   * Discovery delivered its initial sets. Until then a job with no targets built yet answers 503 instead of
+   * `[]`: Prometheus's http_sd client keeps its last targets on an error but drops them on `[]`, so a
+   * restarting promsd must not make its consumers' targets blink. Default: always ready.
+   */
+  readonly isReady?: () => boolean;
 }
 
 interface CachedBody {
@@ -63,6 +69,9 @@ export class HttpSdOutput {
     if (view !== "final" && view !== "discovered") return apiError("bad_data", `invalid view "${view}"; expected final or discovered`);
     const shard = parseShard(request.url.searchParams);
     if (typeof shard === "string") return apiError("bad_data", shard);
+    if (this.#options.targets.job(jobName as string) === undefined && !(this.#options.isReady?.() ?? true)) {
+      return apiError("unavailable", "discovery has not delivered the initial targets yet; retry later");
+    }
     const cached = this.#body(jobName as string, view, shard);
     const headers = { "content-type": JSON_CONTENT_TYPE, etag: cached.etag, "cache-control": "no-cache", vary: "Accept-Encoding" };
     if (matchesEtag(request.headers["if-none-match"], cached.etag)) return { status: 304, headers, body: "" };
