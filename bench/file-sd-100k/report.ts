@@ -79,15 +79,21 @@ function searchNote(input: ReportInput): string {
     `${goDurationFromMs(input.promtool.timeoutMs)} (+${Math.round((TIMEOUT_MARGIN - 1) * 100)}% margin against load, raised ×1.5 if a run still fell short).\n`;
 }
 
+/** V8 names a RegExp frame by its source, which may hold control and line-separator characters. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u2028\u2029`]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 function hotSpotTables(profile: ProfileResult | undefined): string {
   if (profile === undefined) return "";
   const pct = (share: number): string => `${(share * 100).toFixed(1)}%`;
   const table = (title: string, rows: ProfileResult["functions"]): string => markdownTable(
     [{ title }, { title: "self time", align: "right" }, { title: "share", align: "right" }],
-    rows.map((h) => [`\`${h.where}\``, formatSeconds(h.selfSeconds), pct(h.share)]),
+    rows.map((h) => [`\`${printable(h.where)}\``, formatSeconds(h.selfSeconds), pct(h.share)]),
   );
   return [
-    `promsd CPU profile (\`node --cpu-prof\`, one extra run, ${formatSeconds(profile.totalSeconds)} sampled), by self time:`,
+    `promsd CPU profile (\`node --cpu-prof\`, one extra run, ${formatSeconds(profile.totalSeconds)} sampled; V8 ` +
+      "samples wall-clock intervals, so on a loaded machine the total exceeds CPU time but the shares hold), by self time:",
     "", table("function", profile.functions.slice(0, 12)), "", table("file", profile.files.slice(0, 8)), "",
   ].join("\n");
 }
