@@ -161,3 +161,21 @@ scrape_configs:
   assert.deepEqual(body.data.droppedTargets.map((d) => d.discoveredLabels["__address__"]), ["b:1", "c:1"]);
   assert.deepEqual(body.data.droppedTargetCounts, { d: 3 });
 });
+
+test("daemon: close leaves no sockets, timers or watchers behind", async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, "t.json"), '[{"targets": ["f:1"]}]');
+  const config = `scrape_configs:\n  - job_name: f\n    file_sd_configs: [{files: ["${join(dir, "t.json")}"]}]\n`;
+  // Long-lived handles only; one-shot requests (FSReqPromise, CloseReq) of other cleanup come and go.
+  const LONG_LIVED = new Set(["TCPServerWrap", "TCPSocketWrap", "FSEventWrap", "StatWatcher", "Timeout", "Immediate"]);
+  const handles = (): string[] => process.getActiveResourcesInfo().filter((r) => LONG_LIVED.has(r)).sort();
+  const baseline = handles();
+  const { daemon } = await startDaemon(t, config, { discoveryReloadIntervalMs: 50, discoveryUpdateIntervalMs: 50, fileSdDir: join(dir, "out") });
+  await waitFor(async () => (await sdTargets(daemon, "f")).length === 1, { timeoutMs: 5000, description: "file target" });
+  await daemon.close();
+  await waitFor(() => {
+    const now = handles();
+    // waitFor's own pause timer is not running while the predicate runs.
+    return JSON.stringify(now) === JSON.stringify(baseline) ? now : undefined;
+  }, { timeoutMs: 5000, description: `handles back to ${JSON.stringify(baseline)}` });
+});
