@@ -91,6 +91,25 @@ for (const c of jsonOk) {
     assert.deepEqual(decodeGroupsJson(c.input, c.scheme ?? "utf8"), c.want);
   });
 }
+test("codec: JSON works on bytes like Go: one U+FFFD per invalid byte, raw bytes in syntax errors", () => {
+  const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p) : Buffer.from(p))));
+  assert.deepEqual(decodeGroupsJson(bytes('[{"targets":["x', [0xf0, 0x9f, 0x98], 'y", "', [0xed, 0xa0, 0x80], '"]}]'), "utf8"), [{ targets: ["x\ufffd\ufffd\ufffdy", "\ufffd\ufffd\ufffd"], labels: {} }]);
+  assert.throws(() => decodeGroupsJson(bytes("[", [0xff], "]"), "utf8"), { message: "invalid character 'ÿ' looking for beginning of value" });
+  assert.deepEqual(decodeGroupsJson(new Uint8Array(Buffer.from('[{"targets":["é"]}]')), "utf8"), [{ targets: ["é"], labels: {} }]);
+});
+
+test("codec: JSON errors in a value that a later duplicate key overrides still count (verified on 2.42)", () => {
+  assert.throws(() => decodeGroupsJson('[{"targets":[1],"targets":["a"]}]', "utf8"), { message: "json: cannot unmarshal number into Go struct field .targets of type string" });
+  assert.throws(() => decodeGroupsJson('[{"labels":{"a":1,"a":"x"}}]', "utf8"), { message: "json: cannot unmarshal number into Go struct field .labels of type model.LabelValue" });
+});
+
+test("codec: groups sharing label names in another order each get their own sorted labels", () => {
+  const text = '[{"labels":{"b":"1","a":"2"}},{"labels":{"a":"3","b":"4"}},{"labels":{"b":"5","a":"6","b":"7"}},{"labels":{"b":"8","a":"9"}}]';
+  assert.deepEqual(decodeGroupsJson(text, "utf8").map((g) => Object.entries(g.labels)), [
+    [["a", "2"], ["b", "1"]], [["a", "3"], ["b", "4"]], [["a", "6"], ["b", "7"]], [["a", "9"], ["b", "8"]],
+  ]);
+});
+
 test("codec: JSON key order of labels objects is label order", () => {
   const [group] = decodeGroupsJson('[{"labels": {"b": "2", "a": "1"}}]', "utf8");
   assert.deepEqual(Object.keys(group?.labels ?? {}), ["a", "b"]);

@@ -11,6 +11,7 @@
  *   accumulate into one `yaml: unmarshal errors:` message; an invalid label name fails at once.
  * Verified against promtool 2.42 (see target-group-codec.test.ts).
  */
+import { isUtf8 } from "node:buffer";
 import { PromsdError } from "../errors.js";
 import { goQuote } from "./go-quote.js";
 import { compareUtf8, isValidLabelName, type LabelSet, type NameValidationScheme } from "./labels.js";
@@ -41,17 +42,41 @@ function invalidName(name: string): GroupDecodeError {
 
 /**
  * Decodes a JSON list of groups (`null` and `[]` mean none). Throws GroupDecodeError with Go's message,
- * e.g. `json: unknown field "target"` or `invalid character ']' looking for beginning of value`.
+ * e.g. `json: unknown field "target"` or `invalid character ']' looking for beginning of value`. Pass the
+ * raw bytes when you have them: Go's decoder works on bytes (invalid UTF-8, error positions).
  */
-export function decodeGroupsJson(text: string, scheme: NameValidationScheme): DecodedGroup[] {
-  const parsed = parseGoJson(text);
-  if (!parsed.ok) throw new GroupDecodeError(parsed.error);
-  const root = parsed.value;
-  if (root.kind === "null") return [];
-  if (root.kind !== "array") throw new GroupDecodeError(`json: cannot unmarshal ${root.kind} into Go value of type ${GO_GROUP_LIST_TYPE}`);
-  const groups: (DecodedGroup | undefined)[] = [];
-  for (const item of root.items) groups.push(item.kind === "null" ? undefined : decodeJsonGroup(item, scheme));
-  return requireNoNil(groups);
+export function decodeGroupsJson(text: string | Uint8Array, scheme: NameValidationScheme): DecodedGroup[] {
+  const bytes = typeof text === "string" ? Buffer.from(text, "utf8") : Buffer.isBuffer(text) ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+  const reader = new GoJsonReader(bytes);
+  // Groups are decoded as soon as each is parsed, so a big file never exists as one tree. Go checks the
+  // syntax of the whole text before decoding, so a decoding error is only kept until the end: a syntax
+  // error anywhere wins over it, and `nil target group item found` comes last of all.
+  let failure: GroupDecodeError | undefined;
+  let hasNil = false;
+  const groups: DecodedGroup[] = [];
+  let root: GoJsonValue;
+  try {
+    root = reader.document((item) => {
+      if (failure !== undefined) return;
+      if (item === null) hasNil = true;
+      else {
+        try {
+          groups.push(decodeJsonGroup(item, scheme));
+        } catch (error) {
+          if (!(error instanceof GroupDecodeError)) throw error;
+          failure = error;
+        }
+      }
+    });
+  } catch (error) {
+    if (error instanceof GoJsonSyntaxError) throw new GroupDecodeError(error.message);
+    throw error;
+  }
+  if (root === null) return [];
+  if (!isArray(root)) throw new GroupDecodeError(`json: cannot unmarshal ${goKind(root)} into Go value of type ${GO_GROUP_LIST_TYPE}`);
+  if (failure !== undefined) throw failure;
+  if (hasNil) throw new GroupDecodeError(NIL_GROUP);
+  return groups;
 }
 
 function requireNoNil(groups: readonly (DecodedGroup | undefined)[]): DecodedGroup[] {
@@ -65,17 +90,20 @@ function requireNoNil(groups: readonly (DecodedGroup | undefined)[]): DecodedGro
 
 /** Go's case-insensitive field match (bytes.EqualFold plus the two non-ASCII folds of `s` and `k`). */
 function jsonFieldName(key: string): "targets" | "labels" | undefined {
+  if (key === "targets" || key === "labels") return key;
   const folded = key.replace(/[A-Z\u017f\u212a]/g, (c) => (c === "\u017f" ? "s" : c === "\u212a" ? "k" : c.toLowerCase()));
   return folded === "targets" || folded === "labels" ? folded : undefined;
 }
 
 function decodeJsonGroup(value: GoJsonValue, scheme: NameValidationScheme): DecodedGroup {
-  if (value.kind !== "object") throw new GroupDecodeError(`json: cannot unmarshal ${value.kind} into Go value of type ${GO_GROUP_JSON_TYPE}`);
+  if (!isObject(value)) throw new GroupDecodeError(`json: cannot unmarshal ${goKind(value)} into Go value of type ${GO_GROUP_JSON_TYPE}`);
   let saved: string | undefined; // Go keeps the first "saved" error and goes on decoding
   const save = (message: string): void => void (saved ??= message);
   let targets: string[] = [];
   let labels: LabelSet = {};
-  for (const [key, field] of value.entries) {
+  for (let i = 0; i < value.keys.length; i++) {
+    const key = value.keys[i] ?? "";
+    const field = value.values[i] ?? null;
     const name = jsonFieldName(key);
     if (name === "targets") targets = decodeJsonTargets(field, save);
     else if (name === "labels") labels = decodeJsonLabels(field, scheme);
@@ -86,43 +114,83 @@ function decodeJsonGroup(value: GoJsonValue, scheme: NameValidationScheme): Deco
 }
 
 function decodeJsonTargets(value: GoJsonValue, save: (message: string) => void): string[] {
-  if (value.kind === "null") return [];
-  if (value.kind !== "array") {
-    save(`json: cannot unmarshal ${value.kind} into Go struct field .targets of type []string`);
+  if (value === null) return [];
+  if (!isArray(value)) {
+    save(`json: cannot unmarshal ${goKind(value)} into Go struct field .targets of type []string`);
     return [];
   }
   return value.items.map((item) => {
-    if (item.kind === "string") return item.value;
-    if (item.kind !== "null") save(`json: cannot unmarshal ${item.kind} into Go struct field .targets of type string`);
+    if (typeof item === "string") return item;
+    if (item !== null) save(`json: cannot unmarshal ${goKind(item)} into Go struct field .targets of type string`);
     return "";
   });
 }
 
 /** model.LabelSet.UnmarshalJSON: decode the whole map, then validate names; any error fails at once. */
 function decodeJsonLabels(value: GoJsonValue, scheme: NameValidationScheme): LabelSet {
-  if (value.kind === "null") return {};
-  if (value.kind !== "object") {
-    throw new GroupDecodeError(`json: cannot unmarshal ${value.kind} into Go struct field .labels of type map[model.LabelName]model.LabelValue`);
+  if (value === null) return {};
+  if (!isObject(value)) {
+    throw new GroupDecodeError(`json: cannot unmarshal ${goKind(value)} into Go struct field .labels of type map[model.LabelName]model.LabelValue`);
   }
-  const values = new Map<string, string>();
+  const { keys, values } = value;
+  const texts: string[] = [];
   let saved: string | undefined;
-  for (const [name, item] of value.entries) {
-    if (item.kind === "string" || item.kind === "null") values.set(name, item.kind === "string" ? item.value : "");
-    else saved ??= `json: cannot unmarshal ${item.kind} into Go struct field .labels of type model.LabelValue`;
+  for (const item of values) {
+    if (typeof item === "string") texts.push(item);
+    else {
+      texts.push("");
+      if (item !== null) saved ??= `json: cannot unmarshal ${goKind(item)} into Go struct field .labels of type model.LabelValue`;
+    }
   }
   if (saved !== undefined) throw new GroupDecodeError(saved);
   // Go checks names in random map order; we report the first invalid one in document order.
-  for (const name of values.keys()) if (!isValidLabelName(name, scheme)) throw invalidName(name);
-  return labelSetFrom(values);
+  for (const name of keys) if (!isValidLabelName(name, scheme)) throw invalidName(name);
+  return labelSetFrom(keys, texts);
 }
 
-function labelSetFrom(values: ReadonlyMap<string, string>): LabelSet {
+/**
+ * The canonical label set of `names[i] = values[i]`: a later duplicate wins, names in UTF-8 byte order,
+ * empty values dropped (they mean "absent", core.md 1.5). Built with arrays, not a temporary dictionary:
+ * files with 100k groups of 30 labels are normal.
+ */
+function labelSetFrom(names: readonly string[], values: readonly string[]): LabelSet {
+  const order = sortOrder(names);
   const out: Record<string, string> = {};
-  for (const name of [...values.keys()].sort(compareUtf8)) {
-    const v = values.get(name);
-    if (v !== undefined && v !== "") out[name] = v; // an empty value means "absent" (core.md 1.5)
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k] ?? 0;
+    const name = names[i] ?? "";
+    if (names[order[k + 1] ?? -1] === name) continue; // a later duplicate follows and wins
+    const v = values[i] ?? "";
+    if (v !== "") out[name] = v;
   }
   return out;
+}
+
+/** The last names sorted and their order: groups of one file usually repeat the same label names. */
+let lastSorted: { names: readonly string[]; order: readonly number[] } = { names: [], order: [] };
+
+/** Indexes of `names` in UTF-8 byte order of the names, equal names in document order. */
+function sortOrder(names: readonly string[]): readonly number[] {
+  const last = lastSorted;
+  if (names.length === last.names.length && names.every((name, i) => name === last.names[i])) return last.order;
+  const order = names.map((_, i) => i);
+  if (!isStrictlyAscending(names)) {
+    const hasSurrogates = names.some((name) => /[\ud800-\udfff]/.test(name));
+    // Without surrogates UTF-16 order equals UTF-8 byte order and the native comparison is much faster.
+    const compare = hasSurrogates ? compareUtf8 : (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    order.sort((i, j) => compare(names[i] ?? "", names[j] ?? "") || i - j);
+  }
+  lastSorted = { names, order };
+  return order;
+}
+
+function isStrictlyAscending(names: readonly string[]): boolean {
+  for (let i = 1; i < names.length; i++) {
+    const previous = names[i - 1] ?? "";
+    const name = names[i] ?? "";
+    if (previous >= name || /[\ud800-\udfff]/.test(name)) return false;
+  }
+  return names.length === 0 || !/[\ud800-\udfff]/.test(names[0] ?? "");
 }
 
 // ---------------------------------------------------------------------------------------------- YAML
@@ -202,7 +270,9 @@ function decodeYamlLabels(node: YamlNode, scheme: NameValidationScheme, errors: 
     errors.push(yamlTypeError(node, "model.LabelSet"));
     return {};
   }
-  const values = new Map<string, string>();
+  const names: string[] = [];
+  const values: string[] = [];
+  const seen = new Set<string>();
   for (const { key, value } of node.entries) {
     // LabelName.UnmarshalYAML validates (and fails at once), but go-yaml never calls it for a null key, so
     // `~: x` really yields a label named "" (verified on 2.42). YamlNode keeps only a key's text, so a plain
@@ -214,13 +284,15 @@ function decodeYamlLabels(node: YamlNode, scheme: NameValidationScheme, errors: 
       errors.push(yamlTypeError(value, "model.LabelValue"));
       continue;
     }
-    if (values.has(name)) {
+    if (seen.has(name)) {
       errors.push(`line ${value.line}: key ${goQuote(name)} already set in map`);
       continue;
     }
-    values.set(name, value.text);
+    seen.add(name);
+    names.push(name);
+    values.push(value.text);
   }
-  return labelSetFrom(values);
+  return labelSetFrom(names, values);
 }
 
 // ---------------------------------------------------------------------------------------------- encoding
@@ -257,189 +329,249 @@ export function goJsonString(text: string, htmlEscape: boolean): string {
 
 // ---------------------------------------------------------------------------------------------- Go JSON reader
 // Kept in this file because the codec is its only user. JSON.parse cannot serve: it loses key order and
-// duplicate keys, keeps lone surrogates, and its syntax messages differ from Go's, which users see in logs.
+// duplicate keys (Go reports errors in values a later duplicate overrides), its syntax messages differ from
+// Go's, which users see in logs, and it decodes invalid UTF-8 differently.
 
-type GoJsonValue =
-  | { readonly kind: "null" }
-  | { readonly kind: "bool" }
-  | { readonly kind: "number" }
-  | { readonly kind: "string"; readonly value: string }
-  | { readonly kind: "array"; readonly items: readonly GoJsonValue[] }
-  | { readonly kind: "object"; readonly entries: readonly (readonly [string, GoJsonValue])[] };
+/** A JSON value as far as decoding needs it: strings decoded; a number's value is irrelevant here. */
+type GoJsonValue = string | boolean | number | null | GoJsonArray | GoJsonObject;
+interface GoJsonArray {
+  readonly kind: "array";
+  readonly items: GoJsonValue[];
+}
+interface GoJsonObject {
+  readonly kind: "object";
+  /** Keys in document order, duplicates included; `values[i]` belongs to `keys[i]`. */
+  readonly keys: string[];
+  readonly values: GoJsonValue[];
+}
 
-class GoJsonSyntaxError extends Error {}
+function isArray(value: GoJsonValue): value is GoJsonArray {
+  return typeof value === "object" && value !== null && value.kind === "array";
+}
 
-/** Parses `text` as Go's json.Unmarshal would check it (checkValid): Go's syntax messages, ws = space/tab/CR/LF. */
-function parseGoJson(text: string): { ok: true; value: GoJsonValue } | { ok: false; error: string } {
-  const reader = new GoJsonReader(text);
-  try {
-    const value = reader.value();
-    reader.skipSpace();
-    if (!reader.atEnd()) reader.fail("after top-level value");
-    return { ok: true, value };
-  } catch (error) {
-    if (error instanceof GoJsonSyntaxError) return { ok: false, error: error.message };
-    throw error;
+function isObject(value: GoJsonValue): value is GoJsonObject {
+  return typeof value === "object" && value !== null && value.kind === "object";
+}
+
+/** The JSON type name Go's UnmarshalTypeError uses. */
+function goKind(value: GoJsonValue): string {
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "string":
+      return "string";
+    case "boolean":
+      return "bool";
+    case "number":
+      return "number";
+    default:
+      return value.kind;
   }
 }
 
-const UNEXPECTED_END = "unexpected end of JSON input";
+class GoJsonSyntaxError extends Error {}
 
+const UNEXPECTED_END = "unexpected end of JSON input";
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+const hexValue = (c: number): number => (isDigit(c) ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1);
+const SIMPLE_ESCAPES: Readonly<Record<number, string>> = { 0x22: '"', 0x5c: "\\", 0x2f: "/", 0x62: "\b", 0x66: "\f", 0x6e: "\n", 0x72: "\r", 0x74: "\t" };
+
+/** A recursive-descent reader over bytes, as Go's scanner reads them; `#pos` is a byte offset. */
 class GoJsonReader {
   #pos = 0;
-  constructor(readonly text: string) {}
+  readonly #bytes: Buffer;
+  readonly #length: number;
+  constructor(bytes: Buffer) {
+    this.#bytes = bytes;
+    this.#length = bytes.length;
+  }
 
-  atEnd(): boolean {
-    return this.#pos >= this.text.length;
+  /**
+   * Reads the whole text as Go's checkValid does (Go's syntax messages, whitespace = space/tab/CR/LF). When
+   * the top-level value is an array, its elements go to `onItem` one by one and are not kept; the returned
+   * array is then empty.
+   */
+  document(onItem: (item: GoJsonValue) => void): GoJsonValue {
+    this.skipSpace();
+    const value = this.#required() === 0x5b ? this.#array(onItem) : this.value();
+    this.skipSpace();
+    if (this.#pos < this.#length) this.fail("after top-level value");
+    return value;
   }
 
   skipSpace(): void {
-    while (/^[ \t\r\n]$/.test(this.text[this.#pos] ?? "")) this.#pos++;
+    while (this.#pos < this.#length && isSpace(this.#bytes[this.#pos] ?? 0)) this.#pos++;
   }
 
-  /** `invalid character 'c' <context>`; at the end of input Go's scanner feeds a space instead. */
+  /** `invalid character 'c' <context>` for the byte at `#pos`; at the end of input Go's scanner feeds a space. */
   fail(context: string): never {
-    throw new GoJsonSyntaxError(`invalid character ${quoteGoByte(this.text, this.#pos)} ${context}`);
+    throw new GoJsonSyntaxError(`invalid character ${quoteGoByte(this.#bytes[this.#pos] ?? 0x20)} ${context}`);
   }
 
-  /** Requires more input: a structural position where the end of input is "unexpected end". */
-  #peekRequired(): string {
-    const c = this.text[this.#pos];
-    if (c === undefined) throw new GoJsonSyntaxError(UNEXPECTED_END);
-    return c;
+  /** The byte at `#pos` where the end of input is "unexpected end" (a structural position). */
+  #required(): number {
+    if (this.#pos >= this.#length) throw new GoJsonSyntaxError(UNEXPECTED_END);
+    return this.#bytes[this.#pos] ?? 0;
+  }
+
+  #byte(): number {
+    return this.#pos < this.#length ? (this.#bytes[this.#pos] ?? -1) : -1;
   }
 
   value(): GoJsonValue {
     this.skipSpace();
-    const c = this.#peekRequired();
-    if (c === "{") return this.#object();
-    if (c === "[") return this.#array();
-    if (c === '"') return { kind: "string", value: this.#string() };
-    if (c === "-" || (c >= "0" && c <= "9")) return this.#number();
-    if (c === "t") return this.#literal("true", { kind: "bool" });
-    if (c === "f") return this.#literal("false", { kind: "bool" });
-    if (c === "n") return this.#literal("null", { kind: "null" });
+    const c = this.#required();
+    if (c === 0x7b) return this.#object();
+    if (c === 0x5b) return this.#array();
+    if (c === QUOTE) return this.#string();
+    if (c === 0x2d || isDigit(c)) return this.#number();
+    if (c === 0x74) return this.#literal("true", true);
+    if (c === 0x66) return this.#literal("false", false);
+    if (c === 0x6e) return this.#literal("null", null);
     return this.fail("looking for beginning of value");
   }
 
-  #object(): GoJsonValue {
+  #object(): GoJsonObject {
     this.#pos++;
-    const entries: [string, GoJsonValue][] = [];
+    const object: GoJsonObject = { kind: "object", keys: [], values: [] };
     this.skipSpace();
-    if (this.#peekRequired() === "}") {
+    if (this.#required() === 0x7d) {
       this.#pos++;
-      return { kind: "object", entries };
+      return object;
     }
     for (;;) {
-      if (this.#peekRequired() !== '"') this.fail("looking for beginning of object key string");
-      const key = this.#string();
+      if (this.#required() !== QUOTE) this.fail("looking for beginning of object key string");
+      object.keys.push(this.#string());
       this.skipSpace();
-      if (this.#peekRequired() !== ":") this.fail("after object key");
+      if (this.#required() !== 0x3a) this.fail("after object key");
       this.#pos++;
-      entries.push([key, this.value()]);
+      object.values.push(this.value());
       this.skipSpace();
-      const next = this.#peekRequired();
-      this.#pos++;
-      if (next === "}") return { kind: "object", entries };
-      if (next !== ",") {
-        this.#pos--;
-        this.fail("after object key:value pair");
+      const next = this.#required();
+      if (next === 0x7d) {
+        this.#pos++;
+        return object;
       }
+      if (next !== 0x2c) this.fail("after object key:value pair");
+      this.#pos++;
       this.skipSpace();
     }
   }
 
-  #array(): GoJsonValue {
+  #array(onItem?: (item: GoJsonValue) => void): GoJsonArray {
     this.#pos++;
-    const items: GoJsonValue[] = [];
+    const array: GoJsonArray = { kind: "array", items: [] };
+    const add = onItem ?? ((item: GoJsonValue) => void array.items.push(item));
     this.skipSpace();
-    if (this.#peekRequired() === "]") {
+    if (this.#required() === 0x5d) {
       this.#pos++;
-      return { kind: "array", items };
+      return array;
     }
     for (;;) {
-      items.push(this.value());
+      add(this.value());
       this.skipSpace();
-      const next = this.#peekRequired();
-      this.#pos++;
-      if (next === "]") return { kind: "array", items };
-      if (next !== ",") {
-        this.#pos--;
-        this.fail("after array element");
+      const next = this.#required();
+      if (next === 0x5d) {
+        this.#pos++;
+        return array;
       }
+      if (next !== 0x2c) this.fail("after array element");
+      this.#pos++;
     }
   }
 
-  #literal(word: string, value: GoJsonValue): GoJsonValue {
+  #literal<T extends GoJsonValue>(word: string, value: T): T {
     for (let i = 1; i < word.length; i++) {
       this.#pos++;
-      if (this.text[this.#pos] !== word[i]) this.fail(`in literal ${word} (expecting '${word[i]}')`);
+      if (this.#byte() !== word.charCodeAt(i)) this.fail(`in literal ${word} (expecting '${word[i] ?? ""}')`);
     }
     this.#pos++;
     return value;
   }
 
   #digits(): void {
-    while (/^[0-9]$/.test(this.text[this.#pos] ?? "")) this.#pos++;
+    while (isDigit(this.#byte())) this.#pos++;
   }
 
-  #number(): GoJsonValue {
-    if (this.text[this.#pos] === "-") this.#pos++;
-    const first = this.text[this.#pos] ?? "";
-    if (!/^[0-9]$/.test(first)) this.fail("in numeric literal");
+  #number(): number {
+    if (this.#byte() === 0x2d) this.#pos++;
+    const first = this.#byte();
+    if (!isDigit(first)) this.fail("in numeric literal");
     this.#pos++;
-    if (first !== "0") this.#digits();
-    if (this.text[this.#pos] === ".") {
+    if (first !== 0x30) this.#digits();
+    if (this.#byte() === 0x2e) {
       this.#pos++;
-      if (!/^[0-9]$/.test(this.text[this.#pos] ?? "")) this.fail("after decimal point in numeric literal");
+      if (!isDigit(this.#byte())) this.fail("after decimal point in numeric literal");
       this.#digits();
     }
-    const e = this.text[this.#pos];
-    if (e === "e" || e === "E") {
+    const e = this.#byte();
+    if (e === 0x65 || e === 0x45) {
       this.#pos++;
-      const sign = this.text[this.#pos];
-      if (sign === "+" || sign === "-") this.#pos++;
-      if (!/^[0-9]$/.test(this.text[this.#pos] ?? "")) this.fail("in exponent of numeric literal");
+      const sign = this.#byte();
+      if (sign === 0x2b || sign === 0x2d) this.#pos++;
+      if (!isDigit(this.#byte())) this.fail("in exponent of numeric literal");
       this.#digits();
     }
-    return { kind: "number" };
+    return 0;
   }
 
-  /** A string literal starting at `"`; escapes decoded as Go does (a lone surrogate becomes U+FFFD). */
+  /** A string literal starting at `"`, decoded as Go does. */
   #string(): string {
-    this.#pos++;
-    let out = "";
-    for (;;) {
-      const c = this.text[this.#pos];
-      if (c === undefined) throw new GoJsonSyntaxError(UNEXPECTED_END);
-      if (c === '"') {
-        this.#pos++;
-        return out.toWellFormed();
+    const bytes = this.#bytes;
+    const start = ++this.#pos;
+    let isAscii = true;
+    for (let i = start; i < this.#length; i++) {
+      const c = bytes[i] ?? 0;
+      if (c === QUOTE) {
+        this.#pos = i + 1;
+        return isAscii ? bytes.toString("latin1", start, i) : goUtf8(bytes, start, i);
       }
-      if (c < " ") this.fail("in string literal");
-      if (c !== "\\") {
-        out += c;
+      if (c === BACKSLASH || c < 0x20) break;
+      if (c >= 0x80) isAscii = false;
+    }
+    return this.#escapedString(start);
+  }
+
+  #escapedString(start: number): string {
+    const bytes = this.#bytes;
+    let out = "";
+    let runStart = start;
+    this.#pos = start;
+    for (;;) {
+      if (this.#pos >= this.#length) throw new GoJsonSyntaxError(UNEXPECTED_END);
+      const c = bytes[this.#pos] ?? 0;
+      if (c === QUOTE) {
+        out += goUtf8(bytes, runStart, this.#pos);
+        this.#pos++;
+        return out;
+      }
+      if (c < 0x20) this.fail("in string literal");
+      if (c !== BACKSLASH) {
         this.#pos++;
         continue;
       }
+      out += goUtf8(bytes, runStart, this.#pos);
       this.#pos++;
-      const e = this.text[this.#pos] ?? "";
+      const e = this.#byte();
       const simple = SIMPLE_ESCAPES[e];
       if (simple !== undefined) {
         out += simple;
         this.#pos++;
-      } else if (e === "u") {
+      } else if (e === 0x75) {
         out += this.#unicodeEscape();
       } else {
         this.fail("in string escape code");
       }
+      runStart = this.#pos;
     }
   }
 
-  /** `\uXXXX`, combining a valid surrogate pair; `#pos` is on the `u`. */
+  /** `\uXXXX`, combining a valid surrogate pair; a lone surrogate becomes U+FFFD. `#pos` is on the `u`. */
   #unicodeEscape(): string {
     const unit = this.#hex4();
-    if (unit >= 0xd800 && unit <= 0xdbff && this.text.startsWith("\\u", this.#pos)) {
+    if (unit >= 0xd800 && unit <= 0xdbff && this.#byte() === BACKSLASH && this.#bytes[this.#pos + 1] === 0x75) {
       const save = this.#pos;
       this.#pos++;
       const low = this.#hex4();
@@ -454,8 +586,8 @@ class GoJsonReader {
     let unit = 0;
     for (let i = 0; i < 4; i++) {
       this.#pos++;
-      const digit = parseInt(this.text[this.#pos] ?? "", 16);
-      if (Number.isNaN(digit) || !/^[0-9a-fA-F]$/.test(this.text[this.#pos] ?? "")) this.fail("in \\u hexadecimal character escape");
+      const digit = hexValue(this.#byte());
+      if (digit < 0) this.fail("in \\u hexadecimal character escape");
       unit = unit * 16 + digit;
     }
     this.#pos++;
@@ -463,17 +595,42 @@ class GoJsonReader {
   }
 }
 
-const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
-
 /**
- * Go's quoteChar of the byte at `pos`: Go's scanner reads bytes, so a non-ASCII character shows as its
- * first UTF-8 byte taken as a code point (`é` → 'Ã', a BOM → 'ï'); the end of input shows as ' '.
+ * Decodes bytes as Go's JSON decoder does: valid UTF-8 as is, every byte of an invalid sequence as one
+ * U+FFFD (the WHATWG decoder behind Buffer#toString would merge some of them).
  */
-function quoteGoByte(text: string, pos: number): string {
-  const cp = text.codePointAt(pos);
-  if (cp === undefined) return "' '";
-  const byte = cp < 0x80 ? cp : cp < 0x800 ? 0xc0 | (cp >> 6) : cp < 0x10000 ? 0xe0 | (cp >> 12) : 0xf0 | (cp >> 18);
+function goUtf8(bytes: Buffer, start: number, end: number): string {
+  const slice = bytes.subarray(start, end);
+  if (isUtf8(slice)) return slice.toString("utf8");
+  let out = "";
+  for (let i = start; i < end; ) {
+    const size = validSequenceLength(bytes, i, end);
+    out += size === 0 ? "\ufffd" : bytes.toString("utf8", i, i + size);
+    i += size === 0 ? 1 : size;
+  }
+  return out;
+}
+
+/** Length of the valid UTF-8 sequence at `i` (Go's utf8.DecodeRune rules), 0 when invalid. */
+function validSequenceLength(bytes: Buffer, i: number, end: number): number {
+  const b0 = bytes[i] ?? 0;
+  if (b0 < 0x80) return 1;
+  const cont = (k: number, lo = 0x80, hi = 0xbf): boolean => i + k < end && (bytes[i + k] ?? 0) >= lo && (bytes[i + k] ?? 0) <= hi;
+  if (b0 >= 0xc2 && b0 <= 0xdf) return cont(1) ? 2 : 0;
+  if (b0 >= 0xe0 && b0 <= 0xef) {
+    const [lo, hi] = b0 === 0xe0 ? [0xa0, 0xbf] : b0 === 0xed ? [0x80, 0x9f] : [0x80, 0xbf];
+    return cont(1, lo, hi) && cont(2) ? 3 : 0;
+  }
+  if (b0 >= 0xf0 && b0 <= 0xf4) {
+    const [lo, hi] = b0 === 0xf0 ? [0x90, 0xbf] : b0 === 0xf4 ? [0x80, 0x8f] : [0x80, 0xbf];
+    return cont(1, lo, hi) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+/** Go's quoteChar: the byte as a code point (`é`'s first byte shows as 'Ã', a BOM's as 'ï'), Go-quoted. */
+function quoteGoByte(byte: number): string {
   if (byte === 0x27) return "'\\''";
   if (byte === 0x22) return "'\"'";
-  return `'${goQuote(String.fromCodePoint(byte)).slice(1, -1)}'`;
+  return `'${goQuote(String.fromCharCode(byte)).slice(1, -1)}'`;
 }

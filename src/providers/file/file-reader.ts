@@ -45,9 +45,8 @@ export async function readGroupsFile(path: string, scheme: NameValidationScheme)
 /** Decodes file content by extension; throws GroupDecodeError. Exported for tests and the CLI. */
 export function decodeFile(path: string, bytes: Buffer, scheme: NameValidationScheme): DecodedGroup[] {
   const ext = extname(path).toLowerCase();
-  const text = bytes.toString("utf8"); // keeps a BOM as U+FEFF, which JSON must reject
-  if (ext === ".json") return decodeGroupsJson(text, scheme);
-  if (ext === ".yml" || ext === ".yaml") return decodeGroupsYaml(parseFirstYamlDocument(text, path), scheme);
+  if (ext === ".json") return decodeGroupsJson(bytes, scheme); // bytes, as Go's decoder sees them
+  if (ext === ".yml" || ext === ".yaml") return decodeGroupsYaml(parseFirstYamlDocument(bytes.toString("utf8"), path), scheme);
   throw new GroupDecodeError(`unknown file extension ${JSON.stringify(ext)}`); // unreachable after config validation
 }
 
