@@ -19,7 +19,7 @@ import { parseProfile, type Profile } from "../profile.js";
 import { builtinProviders } from "../providers/index.js";
 import { sleep } from "../providers/polling.js";
 import type { Discoverer, ProviderDefinition } from "../providers/provider.js";
-import { formatExplain, formatPromtool, promtoolEntries, type RecordedGroups } from "../targets/promtool-format.js";
+import { formatExplain, promtoolChunks, promtoolEntries, type RecordedGroups } from "../targets/promtool-format.js";
 import { parseArgs, parseGoDuration, UsageError } from "./args.js";
 import type { CliIo } from "./io.js";
 
@@ -181,6 +181,7 @@ export async function runSdCommand(argv: readonly string[], io: CliIo): Promise<
     return 1;
   }
   const entries = promtoolEntries(recorded, job, profile);
-  io.stdout(isExplain ? `${formatExplain(entries, job, profile)}\n` : formatPromtool(entries, profile));
+  if (isExplain) io.stdout(`${formatExplain(entries, job, profile)}\n`);
+  else for (const chunk of promtoolChunks(entries, profile)) io.stdout(chunk);
   return 0;
 }

@@ -76,9 +76,25 @@ function jobDefaults(job: ScrapeConfig, profile: Profile): JobDefaults {
   return defaults;
 }
 
+/** Characters whose UTF-16 order differs from their UTF-8 order (surrogates vs U+E000-U+FFFF). */
+const HIGH_CHARACTERS = /[\ud800-\uffff]/;
+
+/**
+ * Sorts label names in UTF-8 byte order. For names without characters from U+D800 up, JavaScript's own
+ * string order is the same, so the common case needs no comparator call at all (and often no sort: decoders
+ * and earlier stages already produce sorted names).
+ */
+export function sortLabelNames(names: string[]): string[] {
+  if (names.length < 2) return names;
+  if (names.some((n) => HIGH_CHARACTERS.test(n))) return names.sort(compareUtf8);
+  for (let i = 1; i < names.length; i++) {
+    if ((names[i - 1] ?? "") >= (names[i] ?? "")) return names.sort();
+  }
+  return names;
+}
+
 function sortedNames(labels: LabelSet): readonly string[] {
-  const names = Object.keys(labels);
-  return names.length > 1 ? names.sort(compareUtf8) : names;
+  return sortLabelNames(Object.keys(labels));
 }
 
 /** Group labels are shared by every target of the group: sort their names once per label-set object. */
@@ -214,7 +230,7 @@ function finishLabels(labels: LabelSet, address: string): LabelSet | string {
     if (!names.includes(INSTANCE_LABEL)) names.push(INSTANCE_LABEL);
     isSorted = false;
   }
-  if (!isSorted) names.sort(compareUtf8);
+  if (!isSorted) sortLabelNames(names);
   const out: Record<string, string> = {};
   for (const name of names) {
     const value = name === ADDRESS_LABEL || (name === INSTANCE_LABEL && !hasInstance) ? address : labels[name] ?? "";
@@ -285,11 +301,11 @@ export function labelsIdentity(labels: LabelSet): string {
 }
 
 /**
- * FNV-1a (32 bit) over names and values with separators. Much cheaper than building a string key for
- * 100,000 targets; collisions are resolved by comparing the label sets.
+ * FNV-1a (32 bit) over names and values with separators, continuing from `seed`. Much cheaper than building
+ * a string key for 100,000 targets; collisions are resolved by comparing the label sets.
  */
-function labelsHash(labels: LabelSet): number {
-  let h = 0x811c9dc5;
+export function labelsHash(labels: LabelSet, seed = 0x811c9dc5): number {
+  let h = seed;
   for (const name in labels) {
     for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
     h = Math.imul(h ^ 0xfffe, 0x01000193);
@@ -301,7 +317,7 @@ function labelsHash(labels: LabelSet): number {
 }
 
 /** Both label sets are in canonical (sorted) order, so equal sets list equal names in equal order. */
-function sameLabels(a: LabelSet, b: LabelSet): boolean {
+export function sameLabels(a: LabelSet, b: LabelSet): boolean {
   const an = Object.keys(a);
   const bn = Object.keys(b);
   if (an.length !== bn.length) return false;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { goJsonIndent, GoJsonObject, goJsonString, labelObject } from "./go-json.js";
+import { goJsonIndent, GoJsonObject, goJsonString, labelObject, labelObjectIndent } from "./go-json.js";
 
 test("goJsonString: HTML characters and line separators escaped like Go", () => {
   assert.equal(goJsonString("a<b>&c\u2028\u2029", "v3"), '"a\\u003cb\\u003e\\u0026c\\u2028\\u2029"');
@@ -24,4 +24,12 @@ test("goJsonIndent: MarshalIndent layout, empty containers compact", () => {
 test("labelObject: byte order even for integer-like and astral names; empty values left out", () => {
   const obj = labelObject({ b: "1", "10": "x", "2": "y", "\u{1f600}": "s", "\uffff": "t", a: "" });
   assert.deepEqual(obj.entries.map(([k]) => k), ["10", "2", "b", "\uffff", "\u{1f600}"]);
+});
+
+test("labelObjectIndent: same bytes as goJsonIndent(labelObject(...)) in both profiles", () => {
+  const labels = { b: "<x>\b", a: "1", "0": "z", e: "" };
+  for (const profile of ["v3", "v2.42"] as const) {
+    assert.equal(labelObjectIndent(labels, profile, "    "), goJsonIndent(labelObject(labels), profile, "    "));
+    assert.equal(labelObjectIndent({}, profile, "    "), "{}");
+  }
 });

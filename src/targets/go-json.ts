@@ -65,16 +65,32 @@ export function goJsonIndent(value: GoJsonValue, profile: Profile, indent = ""):
   return `[\n${value.map((v) => inner + goJsonIndent(v, profile, inner)).join(",\n")}\n${indent}]`;
 }
 
-/** A label set as Go marshals a map: keys in byte order, empty values left out. */
-export function labelObject(labels: LabelSet): GoJsonObject {
+/** Names of a label set in byte order (Go sorts map keys), with empty values left out. */
+function labelNames(labels: LabelSet): string[] {
   const names = Object.keys(labels);
   let isSorted = true;
   for (let i = 1; i < names.length && isSorted; i++) isSorted = compareUtf8(names[i - 1] ?? "", names[i] ?? "") < 0;
   if (!isSorted) names.sort(compareUtf8);
-  const out: [string, string][] = [];
-  for (const name of names) {
-    const value = labels[name] ?? "";
-    if (value !== "") out.push([name, value]);
+  return names.filter((name) => (labels[name] ?? "") !== "");
+}
+
+/** A label set as Go marshals a map: keys in byte order, empty values left out. */
+export function labelObject(labels: LabelSet): GoJsonObject {
+  return new GoJsonObject(labelNames(labels).map((name) => [name, labels[name] ?? ""]));
+}
+
+/**
+ * The same as `goJsonIndent(labelObject(labels), profile, indent)`, written directly: this runs twice per
+ * target when promtool's output for 100,000 targets is printed.
+ */
+export function labelObjectIndent(labels: LabelSet, profile: Profile, indent: string): string {
+  const names = labelNames(labels);
+  if (names.length === 0) return "{}";
+  const inner = `${indent}  `;
+  let out = "{\n";
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] ?? "";
+    out += `${inner}${goJsonString(name, profile)}: ${goJsonString(labels[name] ?? "", profile)}${i + 1 < names.length ? ",\n" : "\n"}`;
   }
-  return new GoJsonObject(out);
+  return `${out}${indent}}`;
 }

@@ -10,8 +10,8 @@ import type { ScrapeConfig } from "../config/types.js";
 import type { TargetGroup } from "../model/target-group.js";
 import type { Profile } from "../profile.js";
 import type { RelabelConfig } from "../relabel/types.js";
-import { buildTarget, failureMessage, labelsIdentity } from "./build.js";
-import { goJsonIndent, GoJsonObject, labelObject, type GoJsonValue } from "./go-json.js";
+import { buildTarget, failureMessage, labelsHash, sameLabels } from "./build.js";
+import { goJsonIndent, GoJsonObject, labelObject, labelObjectIndent, type GoJsonValue } from "./go-json.js";
 import type { BuiltTarget } from "./types.js";
 
 /** Every version of every group received, per Source, in arrival order. */
@@ -21,54 +21,96 @@ export type RecordedGroups = ReadonlyMap<string, readonly TargetGroup[]>;
 export function promtoolEntries(recorded: RecordedGroups, job: ScrapeConfig, profile: Profile): BuiltTarget[] {
   const out: BuiltTarget[] = [];
   for (const [source, versions] of recorded) {
-    const seen = new Set<string>();
+    const seen = new EntrySet(profile);
     for (const group of versions) {
       group.targets.forEach((target, index) => {
         const built = buildTarget(target, group.labels, job, profile, { source, index });
-        const key = entryIdentity(built, profile);
-        if (seen.has(key)) return;
-        seen.add(key);
-        out.push(built);
+        if (seen.add(built)) out.push(built);
       });
     }
   }
   return out;
 }
 
-function entryIdentity(built: BuiltTarget, profile: Profile): string {
-  switch (built.kind) {
-    case "active":
-      return `a${labelsIdentity(built.target.discoveredLabels)}\u0000${labelsIdentity(built.target.labels)}`;
-    case "dropped":
-      return `d${labelsIdentity(built.target.discoveredLabels)}`;
-    case "failed": {
-      // 2.42 (and 3.0-3.1) return no discovered labels for a failed target; only the error text differs.
-      const discovered = profile === "v2.42" ? "" : labelsIdentity(built.target.discoveredLabels);
-      return `f${discovered}\u0000${built.target.reason}`;
+/**
+ * promtool's `reflect.DeepEqual` over (discoveredLabels, labels, error) within one Source, by hash and then
+ * comparison. 2.42 (and 3.0-3.1) return no discovered labels for a failed target, only its error text.
+ */
+class EntrySet {
+  readonly #byHash = new Map<number, BuiltTarget[]>();
+  #first: BuiltTarget | undefined;
+  constructor(readonly profile: Profile) {}
+
+  /** Adds `built` unless an equal entry is present; true when added. */
+  add(built: BuiltTarget): boolean {
+    // Most Sources hold one target: compare against the first directly, hash only from the second on.
+    if (this.#first === undefined) {
+      this.#first = built;
+      return true;
     }
+    if (this.#byHash.size === 0) this.#byHash.set(this.#hash(this.#first), [this.#first]);
+    const hash = this.#hash(built);
+    const bucket = this.#byHash.get(hash);
+    if (bucket === undefined) {
+      this.#byHash.set(hash, [built]);
+      return true;
+    }
+    if (bucket.some((other) => this.#same(other, built))) return false;
+    bucket.push(built);
+    return true;
+  }
+
+  #hash(built: BuiltTarget): number {
+    switch (built.kind) {
+      case "active":
+        return labelsHash(built.target.labels, labelsHash(built.target.discoveredLabels));
+      case "dropped":
+        return labelsHash(built.target.discoveredLabels, 1);
+      case "failed":
+        return this.profile === "v2.42" ? labelsHash({ reason: built.target.reason }, 2) : labelsHash(built.target.discoveredLabels, labelsHash({ reason: built.target.reason }, 2));
+    }
+  }
+
+  #same(a: BuiltTarget, b: BuiltTarget): boolean {
+    if (a.kind === "active" && b.kind === "active") return sameLabels(a.target.labels, b.target.labels) && sameLabels(a.target.discoveredLabels, b.target.discoveredLabels);
+    if (a.kind === "dropped" && b.kind === "dropped") return sameLabels(a.target.discoveredLabels, b.target.discoveredLabels);
+    if (a.kind === "failed" && b.kind === "failed") {
+      return a.target.reason === b.target.reason && (this.profile === "v2.42" || sameLabels(a.target.discoveredLabels, b.target.discoveredLabels));
+    }
+    return false;
   }
 }
 
-const EMPTY = new GoJsonObject([]);
+const ENTRY_INDENT = "    ";
 
 /** One promtool result object: `discoveredLabels`, `labels`, and `error: {}` for failed targets. */
-function promtoolObject(built: BuiltTarget, profile: Profile): GoJsonObject {
-  switch (built.kind) {
-    case "active":
-      return new GoJsonObject([["discoveredLabels", labelObject(built.target.discoveredLabels)], ["labels", labelObject(built.target.labels)]]);
-    case "dropped":
-      return new GoJsonObject([["discoveredLabels", labelObject(built.target.discoveredLabels)], ["labels", EMPTY]]);
-    case "failed": {
-      const discovered = profile === "v2.42" ? EMPTY : labelObject(built.target.discoveredLabels);
-      // A Go error value marshals to `{}`: promtool loses the message (issue 13538).
-      return new GoJsonObject([["discoveredLabels", discovered], ["labels", EMPTY], ["error", EMPTY]]);
-    }
-  }
+function promtoolEntryText(built: BuiltTarget, profile: Profile): string {
+  const discovered = built.kind === "failed" && profile === "v2.42" ? "{}" : labelObjectIndent(built.target.discoveredLabels, profile, ENTRY_INDENT);
+  const labels = built.kind === "active" ? labelObjectIndent(built.target.labels, profile, ENTRY_INDENT) : "{}";
+  // A Go error value marshals to `{}`: promtool loses the message (issue 13538).
+  const error = built.kind === "failed" ? ',\n    "error": {}' : "";
+  return `  {\n    "discoveredLabels": ${discovered},\n    "labels": ${labels}${error}\n  }`;
 }
 
-/** The exact bytes promtool writes to stdout: a 2-space indented JSON array, no trailing newline. */
+/**
+ * promtool's stdout in pieces (one per entry), so a large result is written without building one huge
+ * string: a 2-space indented JSON array, `[]` when empty, no trailing newline.
+ */
+export function* promtoolChunks(entries: readonly BuiltTarget[], profile: Profile): Generator<string> {
+  if (entries.length === 0) {
+    yield "[]";
+    return;
+  }
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    if (entry !== undefined) yield `${i === 0 ? "[\n" : ",\n"}${promtoolEntryText(entry, profile)}`;
+  }
+  yield "\n]";
+}
+
+/** The exact bytes promtool writes to stdout, as one string. */
 export function formatPromtool(entries: readonly BuiltTarget[], profile: Profile): string {
-  return goJsonIndent(entries.map((e) => promtoolObject(e, profile)), profile);
+  return [...promtoolChunks(entries, profile)].join("");
 }
 
 /** Renders a relabel rule the way it is written in prometheus.yml (only the keys that matter). */
