@@ -64,13 +64,37 @@ export function discoveredGroups(groups: readonly TargetGroup[]): SdGroup[] {
   return out.map(({ targets, labels }) => ({ targets, labels }));
 }
 
+/**
+ * Shard of each address per modulus, remembered across rebuilds: under churn most addresses stay, and MD5
+ * per address per request would dominate. Bounded: cleared when it grows past MAX_CACHED_SHARDS.
+ */
+const shardCache = new Map<number, Map<string, number>>();
+const MAX_CACHED_SHARDS = 1_000_000;
+let cachedShardCount = 0;
+
+function shardOf(address: string, shards: number): number {
+  let byAddress = shardCache.get(shards);
+  if (!byAddress) shardCache.set(shards, (byAddress = new Map()));
+  let value = byAddress.get(address);
+  if (value === undefined) {
+    if (cachedShardCount >= MAX_CACHED_SHARDS) {
+      shardCache.clear();
+      cachedShardCount = 0;
+      shardCache.set(shards, byAddress);
+      byAddress.clear();
+    }
+    value = Number(hashmod(address, BigInt(shards)));
+    byAddress.set(address, value);
+    cachedShardCount++;
+  }
+  return value;
+}
+
 /** Keeps only the targets of one shard; groups left without targets disappear. */
 export function shardGroups(groups: readonly SdGroup[], { shard, shards }: Shard): SdGroup[] {
-  const modulus = BigInt(shards);
-  const wanted = BigInt(shard);
   const out: SdGroup[] = [];
   for (const group of groups) {
-    const targets = group.targets.filter((address) => hashmod(address, modulus) === wanted);
+    const targets = group.targets.filter((address) => shardOf(address, shards) === shard);
     if (targets.length > 0) out.push({ targets, labels: group.labels });
   }
   return out;
