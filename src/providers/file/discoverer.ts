@@ -57,7 +57,7 @@ async function* discoverFiles(
     watch: options.watch ?? fsWatch,
   });
   const refresher = new Refresher(config, deps.logger, metrics);
-  const clock = new Ticker(config.refreshIntervalMs);
+  let clock: Ticker | undefined;
   const debounceMs = options.debounceMs ?? FILE_DISCOVERER_DEFAULTS.debounceMs;
   try {
     for (let isFirst = true; ; isFirst = false) {
@@ -66,6 +66,7 @@ async function* discoverFiles(
       if (signal.aborted) return;
       if (isFirst || update.length > 0) yield update;
       await watches.ensure(config.files.map(watchedDirectory));
+      clock ??= new Ticker(config.refreshIntervalMs); // like Prometheus, the ticker starts after the first refresh
       if (!(await nextTrigger(trigger, clock, debounceMs, deps.sleep, signal))) return;
     }
   } finally {

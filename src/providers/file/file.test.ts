@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { watch as fsWatch } from "node:fs";
-import { appendFile, mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { Registry } from "prom-client";
@@ -335,4 +335,20 @@ test("file: the provider definition parses a config and creates a working discov
     assert.deepEqual(update, [group(join(dir, "a.json"), 0, ["a:1"])[1]]);
     stop.abort();
   }
+});
+
+test("file: a malformed glob, a directory and a dangling symlink are logged with Prometheus's texts", async (t) => {
+  const dir = await tempDir(t);
+  await mkdir(join(dir, "sd/dir.json"), { recursive: true });
+  await symlink("nowhere", join(dir, "sd/dangling.json"));
+  await writeFile(join(dir, "sd/ok.json"), '[{"targets": ["ok:1"]}]');
+  const run = start(t, dir, { files: ["sd/[.json", "sd/*.json"] });
+  await run.settle(Object.fromEntries([group(`${dir}/sd/ok.json`, 0, ["ok:1"])]));
+  const errors = run.logs.filter((l) => l.level === "error").map((l) => [l.msg, l.fields.glob ?? l.fields.path, l.fields.err]);
+  assert.deepEqual(errors, [
+    ["Error expanding glob", `${dir}/sd/[.json`, "syntax error in pattern"],
+    ["Error reading file", `${dir}/sd/dangling.json`, `open ${dir}/sd/dangling.json: no such file or directory`],
+    ["Error reading file", `${dir}/sd/dir.json`, `read ${dir}/sd/dir.json: is a directory`],
+  ]);
+  assert.equal(await run.metric("prometheus_sd_file_read_errors_total"), 2);
 });
