@@ -109,6 +109,21 @@ export class Daemon {
     const { flags, logger } = this.#options;
     const config = await this.#loadConfig();
     this.#config = config;
+    const targetSync = this.#startDiscovery(config);
+    if (flags.fileSdDir !== undefined) {
+      this.#fileSd = new FileSdWriter({ dir: flags.fileSdDir, targets: targetSync, logger: logger.child({ component: "file_sd" }), metrics: this.#metrics });
+      await this.#fileSd.start(this.#stop.signal);
+    }
+    this.#router = this.#createRouter();
+    this.#server = await HttpServer.listen(this.#router, parseListenAddress(flags.listenAddress));
+    this.#metrics.lastReloadSuccessful.set(1);
+    this.#metrics.lastReloadSuccessTimestamp.set(Date.now() / 1000);
+    logger.info({ address: this.#server.url, config: config.file, jobs: config.scrapeConfigs.length, profile: flags.profile }, "promsd is listening");
+  }
+
+  /** Creates the manager and the scrape side (TargetSync) and applies the first config. */
+  #startDiscovery(config: PrometheusConfig): TargetSync {
+    const { flags, logger } = this.#options;
     const signal = this.#stop.signal;
     const manager = new DiscoveryManager({
       providers: this.#options.providers ?? builtinProviders,
@@ -137,15 +152,7 @@ export class Daemon {
       this.#isReady = true;
       logger.info({}, "Discovery ready: every provider delivered its initial targets or timed out");
     });
-    if (flags.fileSdDir !== undefined) {
-      this.#fileSd = new FileSdWriter({ dir: flags.fileSdDir, targets: targetSync, logger: logger.child({ component: "file_sd" }), metrics: this.#metrics });
-      await this.#fileSd.start(signal);
-    }
-    this.#router = this.#createRouter();
-    this.#server = await HttpServer.listen(this.#router, parseListenAddress(flags.listenAddress));
-    this.#metrics.lastReloadSuccessful.set(1);
-    this.#metrics.lastReloadSuccessTimestamp.set(Date.now() / 1000);
-    logger.info({ address: this.#server.url, config: config.file, jobs: config.scrapeConfigs.length, profile: flags.profile }, "promsd is listening");
+    return targetSync;
   }
 
   #createRouter(): Router {
@@ -173,11 +180,20 @@ export class Daemon {
     });
   }
 
+  /** Loads --config.file (or the embedded default) and logs its warnings; throws ConfigError. */
   async #loadConfig(): Promise<PrometheusConfig> {
-    const { flags } = this.#options;
-    if (flags.configFile !== undefined) return loadConfigFile(flags.configFile, { profile: flags.profile });
-    this.#options.logger.info({}, "No --config.file given: using the embedded default config (promsd itself, plus file_sd over ./targets/)");
-    return parseConfigText(defaultConfigText(flags.listenAddress), DEFAULT_CONFIG_FILE_NAME, { profile: flags.profile });
+    const { flags, logger } = this.#options;
+    let config: PrometheusConfig;
+    if (flags.configFile !== undefined) {
+      config = await loadConfigFile(flags.configFile, { profile: flags.profile });
+    } else {
+      logger.info({}, "No --config.file given: using the embedded default config (promsd itself, plus file_sd over ./targets/)");
+      config = parseConfigText(defaultConfigText(flags.listenAddress), DEFAULT_CONFIG_FILE_NAME, { profile: flags.profile });
+    }
+    for (const warning of config.warnings) {
+      logger.warn({ at: warning.at.describe(), ...(warning.jobName === undefined ? {} : { job: warning.jobName }) }, warning.message);
+    }
+    return config;
   }
 
   async #reloadOnce(): Promise<void> {
