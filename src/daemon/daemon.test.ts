@@ -179,3 +179,24 @@ test("daemon: close leaves no sockets, timers or watchers behind", async (t) => 
     return JSON.stringify(now) === JSON.stringify(baseline) ? now : undefined;
   }, { timeoutMs: 5000, description: `handles back to ${JSON.stringify(baseline)}` });
 });
+
+test("daemon: an unrelated reload keeps a file_sd provider running, so its targets never blink", async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, "t.json"), '[{"targets": ["f:1", "f:2"]}]');
+  const fileJob = `scrape_configs:\n  - job_name: f\n    file_sd_configs: [{files: ["${join(dir, "t.json")}"]}]\n`;
+  const { daemon, configFile } = await startDaemon(t, fileJob, { discoveryReloadIntervalMs: 20, discoveryUpdateIntervalMs: 20 });
+  await waitFor(() => daemon.targets.job("f")?.active.length === 2, { timeoutMs: 5000, description: "file targets" });
+  const seen: number[] = [];
+  const stop = new AbortController();
+  t.after(() => stop.abort());
+  daemon.targets.subscribe((jobs) => {
+    if (jobs.includes("f")) seen.push(daemon.targets.job("f")?.active.length ?? -1);
+  }, stop.signal);
+  const providerBefore = daemon.manager.providerStatuses().find((p) => p.jobs.includes("f"))?.name;
+  await writeFile(configFile, `${fileJob}  - job_name: other\n    static_configs: [{targets: ["o:1"]}]\n`);
+  await daemon.reload();
+  await waitFor(() => daemon.targets.job("other")?.active.length === 1, { timeoutMs: 5000, description: "new job built" });
+  assert.equal(daemon.manager.providerStatuses().find((p) => p.jobs.includes("f"))?.name, providerBefore);
+  assert.ok(seen.every((n) => n === 2), `f's targets blinked: ${JSON.stringify(seen)}`);
+  assert.equal(daemon.targets.job("f")?.active.length, 2);
+});
