@@ -67,7 +67,9 @@ function parseFirstYamlDocument(raw: string, path: string): ReturnType<typeof pa
   const text = raw.startsWith("\ufeff") ? raw.slice(1) : raw;
   let end = text.length;
   let documents = 0;
-  for (const token of new Parser().parse(text)) {
+  // Only a line starting with a document marker can start a second document; skip the extra pass otherwise.
+  const tokens = /^(---|\.\.\.)/m.test(text) ? new Parser().parse(text) : [];
+  for (const token of tokens) {
     if (token.type === "document" && ++documents === 2) {
       end = token.offset;
       break;

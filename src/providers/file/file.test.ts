@@ -16,7 +16,6 @@ import { createFileDiscoverer, type FileDiscovererOptions } from "./discoverer.j
 import { fileProvider } from "./provider.js";
 
 const DEADLINE = { timeoutMs: 5000 };
-const HOUR = 3_600_000;
 
 interface LogLine { level: string; msg: string; fields: Record<string, unknown> }
 
