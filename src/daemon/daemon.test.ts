@@ -200,3 +200,12 @@ test("daemon: an unrelated reload keeps a file_sd provider running, so its targe
   assert.ok(seen.every((n) => n === 2), `f's targets blinked: ${JSON.stringify(seen)}`);
   assert.equal(daemon.targets.job("f")?.active.length, 2);
 });
+
+test("daemon: before its targets are built, http_sd answers 503 (consumers keep theirs) and /-/ready 503", async (t) => {
+  const { daemon } = await startDaemon(t, STATIC_CONFIG, { discoveryReloadIntervalMs: 60_000 });
+  const sd = await fetch(`${daemon.url}/api/v1/sd/node`);
+  assert.equal(sd.status, 503);
+  assert.equal(((await sd.json()) as { errorType: string }).errorType, "unavailable");
+  assert.equal((await fetch(`${daemon.url}/-/ready`)).status, 503);
+  assert.equal((await fetch(`${daemon.url}/-/healthy`)).status, 200);
+});

@@ -15,6 +15,7 @@ import type { Logger } from "../logging.js";
 import { DiscoveryManager } from "../manager/manager.js";
 import type { TargetGroup } from "../model/target-group.js";
 import { builtinProviders } from "../providers/index.js";
+import { sleep } from "../providers/polling.js";
 import type { ProviderDefinition } from "../providers/provider.js";
 import type { TargetsView } from "../targets/types.js";
 import { FileSdWriter } from "../outputs/file-sd/file-sd-writer.js";
@@ -36,6 +37,9 @@ export interface DaemonOptions {
   /** Called when `POST /-/quit` asks the process to stop (runDaemon exits). Default: close(). */
   readonly onQuit?: () => void;
 }
+
+/** Margin after both throttles before declaring readiness (timer and event-loop delays). */
+const READY_SLACK_MS = 100;
 
 export class Daemon {
   readonly #options: DaemonOptions;
@@ -148,11 +152,22 @@ export class Daemon {
     this.#targetSync = targetSync;
     targetSync.subscribe((changed) => this.#countTargets(changed), signal);
     manager.applyConfig(jobsOf(config));
-    void manager.ready.then(() => {
-      this.#isReady = true;
-      logger.info({}, "Discovery ready: every provider delivered its initial targets or timed out");
-    });
+    void this.#becomeReady(manager).catch((error: unknown) => logger.error({ err: error }, "Readiness check failed"));
     return targetSync;
+  }
+
+  /**
+   * Ready (`/-/ready`, and http_sd stops answering 503 for jobs not built yet) once every provider delivered
+   * its initial set and that snapshot has passed both throttles (discovery send, then the scrape-side tick):
+   * serving `[]` earlier would make a restarted promsd empty its consumers' targets for a moment.
+   */
+  async #becomeReady(manager: DiscoveryManager): Promise<void> {
+    const { flags, logger } = this.#options;
+    await manager.ready;
+    const throttlesMs = flags.discoveryUpdateIntervalMs + flags.discoveryReloadIntervalMs + READY_SLACK_MS;
+    if (!(await sleep(throttlesMs, this.#stop.signal))) return;
+    this.#isReady = true;
+    logger.info({}, "Discovery ready: every provider delivered its initial targets (or timed out) and they are built");
   }
 
   #createRouter(): Router {
