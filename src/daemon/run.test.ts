@@ -69,15 +69,15 @@ test("run: a real process reloads on SIGHUP, logs a broken config with file and 
   t.after(() => child.kill("SIGKILL"));
   const base = `http://127.0.0.1:${port}`;
   const pools = async (): Promise<string[]> => ((await (await fetch(`${base}/api/v1/scrape_pools`)).json()) as { data: { scrapePools: string[] } }).data.scrapePools;
-  await waitFor(async () => (await pools()).length === 1, { timeoutMs: 15000, description: "daemon up" });
+  await waitFor(async () => (await pools()).length === 1, { timeoutMs: 60_000, intervalMs: 100, description: "daemon up (a cold tsx start can be slow on a loaded machine)" });
 
   await writeFile(config, "scrape_configs:\n  - job_name: a\n    static_configs: [{targets: ['a:1']}]\n  - job_name: b\n    static_configs: [{targets: ['b:1']}]\n");
   child.kill("SIGHUP");
-  await waitFor(async () => (await pools()).join() === "a,b", { timeoutMs: 5000, description: "job b after SIGHUP" });
+  await waitFor(async () => (await pools()).join() === "a,b", { timeoutMs: 20_000, description: "job b after SIGHUP" });
 
   await writeFile(config, "scrape_configs:\n  - job_name: a\n    scrape_interval: nope\n");
   child.kill("SIGHUP");
-  await waitFor(() => stderr.includes("Error reloading config"), { timeoutMs: 5000, description: "reload error logged" });
+  await waitFor(() => stderr.includes("Error reloading config"), { timeoutMs: 20_000, description: "reload error logged" });
   assert.match(stderr, /prometheus\.yml:3/);
   assert.deepEqual(await pools(), ["a", "b"]);
 
