@@ -57,7 +57,7 @@ async function sdTargets(daemon: Daemon, job: string): Promise<string[]> {
 
 test("daemon: serves discovered targets over http_sd, the targets API and /metrics", async (t) => {
   const { daemon } = await startDaemon(t, STATIC_CONFIG);
-  await waitFor(async () => (await sdTargets(daemon, "node")).length === 1, { timeoutMs: 5000, description: "node targets" });
+  await waitFor(async () => (await sdTargets(daemon, "node")).length === 1, { timeoutMs: 15_000, description: "node targets" });
   assert.deepEqual(await getJson(`${daemon.url}/api/v1/sd/node`), [
     { targets: ["10.0.0.1:9100"], labels: { __metrics_path__: "/metrics", __scheme__: "http", env: "prod", instance: "10.0.0.1:9100", job: "node" } },
   ]);
@@ -66,7 +66,7 @@ test("daemon: serves discovered targets over http_sd, the targets API and /metri
   const targets = (await getJson(`${daemon.url}/api/v1/targets`)) as { data: { activeTargets: { scrapePool: string; scrapeUrl: string }[]; droppedTargets: unknown[]; droppedTargetCounts: Record<string, number> } };
   assert.deepEqual(targets.data.activeTargets.map((a) => [a.scrapePool, a.scrapeUrl]), [["node", "http://10.0.0.1:9100/metrics"], ["web", "http://web-0:8080/metrics"]]);
   assert.deepEqual(targets.data.droppedTargetCounts, { node: 1, web: 0 });
-  await waitFor(async () => (await fetch(`${daemon.url}/-/ready`)).status === 200, { timeoutMs: 5000, description: "ready" });
+  await waitFor(async () => (await fetch(`${daemon.url}/-/ready`)).status === 200, { timeoutMs: 15_000, description: "ready" });
   const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
   for (const name of ["process_cpu_seconds_total", "prometheus_sd_received_updates_total", "prometheus_sd_discovered_targets", "promsd_targets", "promsd_config_last_reload_successful 1"]) {
     assert.ok(metrics.includes(name), name);
@@ -83,7 +83,7 @@ test("daemon: status/config never shows a secret", async (t) => {
 
 test("daemon: a broken reload keeps the running config and providers and sets the metric to 0", async (t) => {
   const { daemon, configFile } = await startDaemon(t, STATIC_CONFIG, { enableLifecycle: true });
-  await waitFor(async () => (await sdTargets(daemon, "web")).length === 1, { timeoutMs: 5000, description: "web targets" });
+  await waitFor(async () => (await sdTargets(daemon, "web")).length === 1, { timeoutMs: 15_000, description: "web targets" });
   const providersBefore = daemon.manager.providerStatuses().map((p) => p.name).sort();
   await writeFile(configFile, `${STATIC_CONFIG}\n  - job_name: broken\n    scrape_interval: 5\n`);
   const res = await fetch(`${daemon.url}/-/reload`, { method: "POST" });
@@ -98,7 +98,7 @@ test("daemon: a broken reload keeps the running config and providers and sets th
 
 test("daemon: a good reload keeps unchanged providers running and applies the rest", async (t) => {
   const { daemon, configFile } = await startDaemon(t, STATIC_CONFIG);
-  await waitFor(async () => (await sdTargets(daemon, "web")).length === 1, { timeoutMs: 5000, description: "web targets" });
+  await waitFor(async () => (await sdTargets(daemon, "web")).length === 1, { timeoutMs: 15_000, description: "web targets" });
   const before = new Map(daemon.manager.providerStatuses().map((p) => [p.jobs.join(","), p.name]));
   // web unchanged; node's targets change; a new job appears.
   await writeFile(configFile, STATIC_CONFIG.replace('"10.0.0.2:9100"', '"10.0.0.3:9100"') + `  - job_name: extra\n    static_configs: [{targets: ["x:1"]}]\n`);
@@ -107,7 +107,7 @@ test("daemon: a good reload keeps unchanged providers running and applies the re
   // v3 names providers by a lifetime counter (core.md 2.2): an unchanged name means "not restarted".
   assert.equal(after.get("web"), before.get("web"));
   assert.notEqual(after.get("node"), before.get("node"));
-  await waitFor(async () => (await sdTargets(daemon, "extra")).length === 1, { timeoutMs: 5000, description: "extra targets" });
+  await waitFor(async () => (await sdTargets(daemon, "extra")).length === 1, { timeoutMs: 15_000, description: "extra targets" });
   assert.deepEqual(await sdTargets(daemon, "node"), ["10.0.0.1:9100", "10.0.0.3:9100"]);
   const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
   assert.match(metrics, /promsd_config_last_reload_successful 1/);
@@ -115,7 +115,7 @@ test("daemon: a good reload keeps unchanged providers running and applies the re
 
 test("daemon: a removed job disappears from every output", async (t) => {
   const { daemon, configFile } = await startDaemon(t, STATIC_CONFIG);
-  await waitFor(async () => (await sdTargets(daemon, "web")).length === 1, { timeoutMs: 5000, description: "web targets" });
+  await waitFor(async () => (await sdTargets(daemon, "web")).length === 1, { timeoutMs: 15_000, description: "web targets" });
   await writeFile(configFile, STATIC_CONFIG.slice(0, STATIC_CONFIG.indexOf("  - job_name: web")));
   await daemon.reload();
   assert.equal((await fetch(`${daemon.url}/api/v1/sd/web`)).status, 404);
@@ -125,14 +125,14 @@ test("daemon: a removed job disappears from every output", async (t) => {
 test("daemon: without --config.file it runs the embedded default config", async (t) => {
   const { daemon } = await startDaemon(t, undefined);
   assert.deepEqual([...daemon.targets.jobNames()], ["promsd", "targets"]);
-  await waitFor(async () => (await sdTargets(daemon, "promsd")).length === 1, { timeoutMs: 5000, description: "promsd target" });
+  await waitFor(async () => (await sdTargets(daemon, "promsd")).length === 1, { timeoutMs: 15_000, description: "promsd target" });
   assert.deepEqual(await sdTargets(daemon, "promsd"), ["127.0.0.1:0"]);
 });
 
 test("daemon: writes file_sd output when --output.file-sd.dir is set", async (t) => {
   const dir = await tempDir(t);
   const { daemon } = await startDaemon(t, STATIC_CONFIG, { fileSdDir: join(dir, "out") });
-  const text = await waitFor(() => readFile(join(dir, "out", "web.json"), "utf8"), { timeoutMs: 5000, description: "web.json" });
+  const text = await waitFor(() => readFile(join(dir, "out", "web.json"), "utf8"), { timeoutMs: 15_000, description: "web.json" });
   assert.deepEqual(JSON.parse(text), await getJson(`${daemon.url}/api/v1/sd/web`));
 });
 
@@ -157,7 +157,7 @@ scrape_configs:
   const body = await waitFor(async () => {
     const b = (await getJson(`${daemon.url}/api/v1/targets`)) as Body;
     return b.data.activeTargets.length === 1 ? b : undefined;
-  }, { timeoutMs: 5000, description: "targets built" });
+  }, { timeoutMs: 15_000, description: "targets built" });
   assert.deepEqual(body.data.droppedTargets.map((d) => d.discoveredLabels["__address__"]), ["b:1", "c:1"]);
   assert.deepEqual(body.data.droppedTargetCounts, { d: 3 });
 });
@@ -171,13 +171,13 @@ test("daemon: close leaves no sockets, timers or watchers behind", async (t) => 
   const handles = (): string[] => process.getActiveResourcesInfo().filter((r) => LONG_LIVED.has(r)).sort();
   const baseline = handles();
   const { daemon } = await startDaemon(t, config, { discoveryReloadIntervalMs: 50, discoveryUpdateIntervalMs: 50, fileSdDir: join(dir, "out") });
-  await waitFor(async () => (await sdTargets(daemon, "f")).length === 1, { timeoutMs: 5000, description: "file target" });
+  await waitFor(async () => (await sdTargets(daemon, "f")).length === 1, { timeoutMs: 15_000, description: "file target" });
   await daemon.close();
   await waitFor(() => {
     const now = handles();
     // waitFor's own pause timer is not running while the predicate runs.
     return JSON.stringify(now) === JSON.stringify(baseline) ? now : undefined;
-  }, { timeoutMs: 5000, description: `handles back to ${JSON.stringify(baseline)}` });
+  }, { timeoutMs: 15_000, description: `handles back to ${JSON.stringify(baseline)}` });
 });
 
 test("daemon: an unrelated reload keeps a file_sd provider running, so its targets never blink", async (t) => {
@@ -185,7 +185,7 @@ test("daemon: an unrelated reload keeps a file_sd provider running, so its targe
   await writeFile(join(dir, "t.json"), '[{"targets": ["f:1", "f:2"]}]');
   const fileJob = `scrape_configs:\n  - job_name: f\n    file_sd_configs: [{files: ["${join(dir, "t.json")}"]}]\n`;
   const { daemon, configFile } = await startDaemon(t, fileJob, { discoveryReloadIntervalMs: 20, discoveryUpdateIntervalMs: 20 });
-  await waitFor(() => daemon.targets.job("f")?.active.length === 2, { timeoutMs: 5000, description: "file targets" });
+  await waitFor(() => daemon.targets.job("f")?.active.length === 2, { timeoutMs: 15_000, description: "file targets" });
   const seen: number[] = [];
   const stop = new AbortController();
   t.after(() => stop.abort());
@@ -195,7 +195,7 @@ test("daemon: an unrelated reload keeps a file_sd provider running, so its targe
   const providerBefore = daemon.manager.providerStatuses().find((p) => p.jobs.includes("f"))?.name;
   await writeFile(configFile, `${fileJob}  - job_name: other\n    static_configs: [{targets: ["o:1"]}]\n`);
   await daemon.reload();
-  await waitFor(() => daemon.targets.job("other")?.active.length === 1, { timeoutMs: 5000, description: "new job built" });
+  await waitFor(() => daemon.targets.job("other")?.active.length === 1, { timeoutMs: 15_000, description: "new job built" });
   assert.equal(daemon.manager.providerStatuses().find((p) => p.jobs.includes("f"))?.name, providerBefore);
   assert.ok(seen.every((n) => n === 2), `f's targets blinked: ${JSON.stringify(seen)}`);
   assert.equal(daemon.targets.job("f")?.active.length, 2);
