@@ -10,7 +10,8 @@ import type { ScrapeConfig } from "../config/types.js";
 import type { TargetGroup } from "../model/target-group.js";
 import type { Profile } from "../profile.js";
 import type { RelabelConfig } from "../relabel/types.js";
-import { buildTarget, failureMessage, labelsHash, sameLabels } from "./build.js";
+import { buildTarget, failureMessage } from "./build.js";
+import { labelsHash, sameLabels } from "./target-identity.js";
 import { goJsonIndent, GoJsonObject, labelObject, labelObjectIndent, type GoJsonValue } from "./go-json.js";
 import type { BuiltTarget } from "./types.js";
 
