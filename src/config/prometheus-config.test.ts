@@ -271,6 +271,13 @@ test("config: anchors, aliases and merge keys", () => {
   for (const i of [0, 1, 2]) assert.deepEqual(staticGroups(config, i)[0]?.targets, [{ __address__: "a:1" }]);
 });
 
+test("config: YAML syntax errors carry the line and libyaml's wording", () => {
+  const error = loadError("scrape_configs:\n  - job_name: a\n\t  scrape_interval: 5s\n");
+  assert.equal(error.problem, "yaml: line 3: found character that cannot start any token");
+  assert.equal(error.at.line, 3);
+  assert.ok(error.message.startsWith(`${FILE}:3: `));
+});
+
 test("config: unknown keys name a close known key in the hint", () => {
   const error = loadError("scrape_configs:\n  - job_name: j\n    scrape_intervall: 5s\n");
   assert.match(error.message, /did you mean "scrape_interval"\?$/);

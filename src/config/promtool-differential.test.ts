@@ -106,6 +106,13 @@ const bad: CorpusEntry[] = [
   { name: "null remote_write is checked after decoding", yaml: "remote_write: [~]\nscrape_configs:\n  - job_name: ''\n" },
   { name: "timeout check before the remote_write null check", yaml: "scrape_configs:\n  - job_name: a\n    scrape_timeout: 2m\nremote_write: [~]\n" },
   { name: "null scrape config is checked after decoding", yaml: "scrape_configs:\n  - ~\n  - job_name: ''\n" },
+  // YAML syntax errors in libyaml's words.
+  { name: "tab indentation", yaml: "scrape_configs:\n\t- job_name: a\n" },
+  { name: "item indented less than its siblings", yaml: "scrape_configs:\n  - job_name: a\n   foo: b\n" },
+  { name: "unclosed quote", yaml: "global: {a: \"b}\n" },
+  { name: "nested compact mapping", yaml: "x:\n  y: 1\n  a: b\n   c: d\n" },
+  { name: "unclosed flow sequence", yaml: "scrape_configs:\n- job_name: a\n  static_configs: [{targets: [a]}\n" },
+  { name: "unknown anchor", yaml: "scrape_configs:\n- job_name: a\n  scrape_interval: *y\n" },
   { name: "duplicate remote read names", yaml: "remote_read: [{url: 'http://x', name: a}, {url: 'http://y', name: a}]\n" },
 ];
 

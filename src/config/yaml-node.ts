@@ -51,11 +51,42 @@ export function parseYaml(text: string, file: string): YamlNode {
   });
   const first = doc.errors[0];
   if (first) {
-    const line = first.linePos?.[0]?.line ?? 0;
-    throw new ConfigError(new ConfigLocation(file, line, ""), `yaml: ${first.message.split("\n")[0]}`, "fix the YAML syntax");
+    // For a nested compact mapping the yaml package points at the value; libyaml at the `:` after it.
+    const colon = first.code === "BLOCK_AS_IMPLICIT_KEY" ? text.slice(first.pos[0]).search(/:(\s|$)/) : -1;
+    const line = lineCounter.linePos(first.pos[0] + Math.max(colon, 0)).line;
+    const message = first.message.split("\n")[0] ?? "";
+    throw new ConfigError(new ConfigLocation(file, line, ""), goYamlSyntaxError(first.code, message, line, text), `fix the YAML syntax (${message})`);
   }
   if (doc.contents === null) return { ...NULL_SCALAR, line: 1 };
-  return convert(doc, doc.contents as Node, lineCounter, new Set());
+  try {
+    return convert(doc, doc.contents as Node, lineCounter, new Set());
+  } catch (error) {
+    // convert() does not know the file name; put it on the location of an unknown-anchor error.
+    if (error instanceof ConfigError && error.at.file === "") throw new ConfigError(new ConfigLocation(file, error.at.line, ""), error.problem, "define the anchor (&name) before using it (*name)");
+    throw error;
+  }
+}
+
+/**
+ * go-yaml's (libyaml's) wording for the syntax errors people make, from the `yaml` package's error code.
+ * libyaml prints scanner errors with the 1-based line and parser errors with the 0-based line of the
+ * offending token, and leaves the line out when it would be 0 (the first line).
+ */
+function goYamlSyntaxError(code: string, message: string, line: number, text: string): string {
+  const at = (n: number): string => (n > 0 ? `line ${n}: ` : "");
+  // Errors found at the end of the input: the scanner's mark is on the last newline; the parser's
+  // stream-end mark moves to a new line when the text does not end with one.
+  const newlines = text.split("\n").length - 1;
+  const streamEndLine = newlines + (text === "" || text.endsWith("\n") ? 0 : 1);
+  if (code === "TAB_AS_INDENT") return `yaml: line ${line}: found character that cannot start any token`;
+  if (/^Missing closing .quote/.test(message)) return `yaml: ${at(newlines > 0 ? newlines + 1 : 0)}found unexpected end of stream`;
+  if (code === "BLOCK_AS_IMPLICIT_KEY") return `yaml: ${at(line > 1 ? line : 0)}mapping values are not allowed in this context`;
+  if (message === "Sequence item without - indicator" || message === "All mapping items must start at the same column") {
+    return `yaml: ${at(line - 1)}did not find expected '-' indicator`;
+  }
+  if (/^Flow sequence .*end with a \]/.test(message)) return `yaml: ${at(streamEndLine)}did not find expected ',' or ']'`;
+  if (/^Flow map .*end with a \}/.test(message)) return `yaml: ${at(streamEndLine)}did not find expected ',' or '}'`;
+  return `yaml: ${at(line)}${message}`;
 }
 
 function lineOf(node: Node, lines: LineCounter): number {
@@ -66,7 +97,11 @@ function lineOf(node: Node, lines: LineCounter): number {
 function convert(doc: Document, node: Node, lines: LineCounter, resolving: Set<Node>): YamlNode {
   if (isAlias(node)) {
     const target = node.resolve(doc) as Node | undefined;
-    if (!target || resolving.has(target)) return { ...NULL_SCALAR, line: lineOf(node, lines) };
+    if (!target) {
+      const line = lineOf(node, lines);
+      throw new ConfigError(new ConfigLocation("", line, ""), `yaml: unknown anchor '${node.source}' referenced`, "define the anchor (&name) before using it (*name)");
+    }
+    if (resolving.has(target)) return { ...NULL_SCALAR, line: lineOf(node, lines) };
     resolving.add(target);
     try {
       return convert(doc, target, lines, resolving);
