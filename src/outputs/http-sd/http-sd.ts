@@ -58,21 +58,20 @@ export class HttpSdOutput {
     const jobName = decodeJobName(request.url.pathname.slice(HTTP_SD_PATH_PREFIX.length));
     const params = request.url.searchParams;
     const view = params.get("view") ?? "final";
-    const known = jobName !== undefined && this.#options.targets.jobNames().includes(jobName);
-    const response = this.#answer(request, jobName, known, view);
-    this.#options.metrics?.httpSdRequests.inc({ job: known ? jobName : "", view: view === "discovered" ? view : "final", code: String(response.status) });
+    const knownJob = jobName !== undefined && this.#options.targets.jobNames().includes(jobName) ? jobName : undefined;
+    const response = knownJob === undefined ? apiError("not_found", `unknown job ${JSON.stringify(jobName ?? "")}`) : this.#answer(request, knownJob, view);
+    this.#options.metrics?.httpSdRequests.inc({ job: knownJob ?? "", view: view === "discovered" ? view : "final", code: String(response.status) });
     return response;
   }
 
-  #answer(request: HttpRequest, jobName: string | undefined, known: boolean, view: string): HttpResponse {
-    if (!known) return apiError("not_found", `unknown job ${JSON.stringify(jobName ?? "")}`);
+  #answer(request: HttpRequest, jobName: string, view: string): HttpResponse {
     if (view !== "final" && view !== "discovered") return apiError("bad_data", `invalid view "${view}"; expected final or discovered`);
     const shard = parseShard(request.url.searchParams);
     if (typeof shard === "string") return apiError("bad_data", shard);
-    if (this.#options.targets.job(jobName as string) === undefined && !(this.#options.isReady?.() ?? true)) {
+    if (this.#options.targets.job(jobName) === undefined && !(this.#options.isReady?.() ?? true)) {
       return apiError("unavailable", "discovery has not delivered the initial targets yet; retry later");
     }
-    const cached = this.#body(jobName as string, view, shard);
+    const cached = this.#body(jobName, view, shard);
     const headers = { "content-type": JSON_CONTENT_TYPE, etag: cached.etag, "cache-control": "no-cache", vary: "Accept-Encoding" };
     if (matchesEtag(request.headers["if-none-match"], cached.etag)) return { status: 304, headers, body: "" };
     // Small bodies are not worth compressing; large ones shrink about 10x.
