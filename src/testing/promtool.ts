@@ -5,7 +5,7 @@
  * the config's name as given, so `__meta_filepath` stays relative and the outputs can be compared as they are.
  */
 import { spawn } from "node:child_process";
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Profile } from "../profile.js";
 
@@ -86,7 +86,7 @@ export async function runPromtoolSd(
 /**
  * Runs the promsd CLI the same way: `node --import tsx <repo>/src/cli/main.ts sd [--profile=P] --timeout=<t>
  * <configFile> <job>` in `dir`. (`tsx` is passed as the resolved loader URL, so `dir` need not be inside the
- * repository.)
+ * repository.) Rejects when src/cli/main.ts does not exist or node cannot start; a non-zero exit is a result.
  */
 export async function runPromsdSd(
   dir: string,
@@ -94,6 +94,7 @@ export async function runPromsdSd(
   job: string,
   options: PromsdSdOptions,
 ): Promise<SdRun> {
+  if (!existsSync(PROMSD_MAIN)) throw new Error(`the promsd CLI is missing: ${PROMSD_MAIN} does not exist`);
   const profileArgs = options.profile === undefined ? [] : [`--profile=${options.profile}`];
   const args = [
     "--import",
