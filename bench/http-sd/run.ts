@@ -186,7 +186,9 @@ async function main(): Promise<void> {
     process.stdout.write(body);
   } finally {
     clearInterval(churn);
+    const exited = new Promise((resolve) => daemon.once("exit", resolve));
     daemon.kill("SIGTERM");
+    await exited;
     rmSync(dir, { recursive: true, force: true });
   }
 }
