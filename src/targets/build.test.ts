@@ -3,7 +3,7 @@ import { test } from "node:test";
 import type { LabelSet } from "../model/labels.js";
 import type { Profile } from "../profile.js";
 import { buildJobTargets, buildTarget, discoveredLabels, failureMessage } from "./build.js";
-import { testJob, testRules } from "./test-job.js";
+import { testJob, testRules } from "./fake-scrape-config.js";
 import type { BuiltTarget } from "./types.js";
 
 const where = { source: "g", index: 0 };

@@ -1,4 +1,4 @@
-/** A ScrapeConfig for unit tests, built without the config loader (defaults as Prometheus fills them). */
+/** A ScrapeConfig for unit tests, built without the config loader (defaults as Prometheus fills them). Test-only: not in dist. */
 import { ConfigLocation } from "../config/location.js";
 import type { Located } from "../config/reader.js";
 import type { ScrapeConfig } from "../config/types.js";

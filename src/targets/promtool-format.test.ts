@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { TargetGroup } from "../model/target-group.js";
 import { formatExplain, formatPromtool, promtoolEntries } from "./promtool-format.js";
-import { testJob, testRules } from "./test-job.js";
+import { testJob, testRules } from "./fake-scrape-config.js";
 
 const nodeJob = testJob({ jobName: "node", scrapeIntervalMs: 15_000 });
 

@@ -4,7 +4,7 @@ import { Registry } from "prom-client";
 import type { ScrapeConfig } from "../config/types.js";
 import type { TargetGroup } from "../model/target-group.js";
 import { TargetSync, type SnapshotSource } from "./target-sync.js";
-import { testJob, testRules } from "./test-job.js";
+import { testJob, testRules } from "./fake-scrape-config.js";
 
 type Snapshot = ReadonlyMap<string, readonly TargetGroup[]>;
 
