@@ -6,6 +6,7 @@ import { staticProvider } from "./static/provider.js";
 import { fileProvider } from "./file/provider.js";
 import { dnsProvider } from "./dns/provider.js";
 import { nerveProvider, serversetProvider } from "./zookeeper/provider.js";
+import { httpProvider } from "./http/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   staticProvider,
@@ -13,6 +14,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   dnsProvider,
   serversetProvider,
   nerveProvider,
+  httpProvider,
 ];
 
 /**

@@ -1,0 +1,85 @@
+/** `http_sd_configs` (spec http.md 1): url, refresh_interval and the HTTP client block. */
+import { goUrlParseError, parseHttpClientConfig, type HttpClientConfig } from "../../config/http-client.js";
+import type { ConfigLocation } from "../../config/location.js";
+import { MapReader, type ParseContext } from "../../config/reader.js";
+import type { YamlNode } from "../../config/yaml-node.js";
+import { ConfigError } from "../../errors.js";
+import type { NameValidationScheme } from "../../model/labels.js";
+import { goQuote } from "../../model/go-quote.js";
+
+export interface HttpSdConfig {
+  /** As written: the `__meta_url` value and the source prefix. */
+  readonly url: string;
+  readonly refreshIntervalMs: number;
+  readonly httpClient: HttpClientConfig;
+  /** Label-name rule for response labels: utf8 in v3, legacy in 2.42. */
+  readonly scheme: NameValidationScheme;
+  /**
+   * promsd's cap on the response body (Prometheus has none; a body is bounded only by the timeout). Not a
+   * YAML key, so configs stay Prometheus-compatible; library users may lower it.
+   */
+  readonly maxBodyBytes: number;
+}
+
+export const HTTP_SD_DEFAULTS = Object.freeze({ refreshIntervalMs: 60_000, maxBodyBytes: 64 * 1024 * 1024 });
+
+/** Validation problems the HTTP client block reports after unmarshalling (Go's Validate), not while reading. */
+function isValidationProblem(error: unknown): error is ConfigError {
+  return error instanceof ConfigError && !/^(yaml: |parse |unknown TLS version)/.test(error.problem);
+}
+
+export function parseHttpSdConfig(node: YamlNode, at: ConfigLocation, ctx: ParseContext): HttpSdConfig {
+  const reader = MapReader.open(node, at, "http.SDConfig");
+  const url = reader.string("url") ?? "";
+  const refreshIntervalMs = reader.duration("refresh_interval", ctx.profile) ?? HTTP_SD_DEFAULTS.refreshIntervalMs;
+  // Prometheus checks the URL before validating the client block, so a validation problem waits.
+  let httpClient: HttpClientConfig | undefined;
+  let deferred: ConfigError | undefined;
+  try {
+    httpClient = parseHttpClientConfig(reader, ctx);
+  } catch (error) {
+    if (!isValidationProblem(error)) throw error;
+    deferred = error;
+  }
+  reader.finish();
+  const fail = (problem: string, hint: string): never => {
+    throw new ConfigError(reader.atKey("url"), problem, hint);
+  };
+  if (url === "") fail("URL is missing", "set `url` to the http_sd endpoint");
+  const parseProblem = goUrlParseError(url) ?? bracketProblem(url);
+  if (parseProblem !== undefined) fail(parseProblem, "write a URL such as http://sd.example.com/targets");
+  const scheme = (/^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url)?.[1] ?? "").toLowerCase();
+  if (scheme !== "http" && scheme !== "https") fail("URL scheme must be 'http' or 'https'", "start the URL with http:// or https://");
+  if (urlHostComponent(url) === "") fail("host is missing in URL", "write a URL such as http://sd.example.com/targets");
+  if (deferred !== undefined || httpClient === undefined) {
+    // TODO(#6): 2.42 does not validate the client block of http_sd at load time; promsd still rejects it.
+    throw deferred ?? new Error("unreachable: no HTTP client config");
+  }
+  if (refreshIntervalMs === 0) {
+    // Prometheus accepts 0 and then panics when the ticker starts; promsd rejects it (common.md 4).
+    throw new ConfigError(reader.atKey("refresh_interval"), "refresh_interval must be greater than 0", 'use e.g. "60s"');
+  }
+  return { url, refreshIntervalMs, httpClient, scheme: ctx.profile === "v2.42" ? "legacy" : "utf8", maxBodyBytes: HTTP_SD_DEFAULTS.maxBodyBytes };
+}
+
+/** Go's url.Parse error for an unclosed IPv6 literal, which goUrlParseError does not cover. */
+function bracketProblem(url: string): string | undefined {
+  const authority = urlAuthority(url);
+  if (authority === undefined) return undefined;
+  const host = authority.slice(authority.lastIndexOf("@") + 1);
+  if (host.startsWith("[") && !host.includes("]")) return `parse ${goQuote(url)}: missing ']' in host`;
+  return undefined;
+}
+
+function urlAuthority(url: string): string | undefined {
+  const rest = url.replace(/^[A-Za-z][A-Za-z0-9+.-]*:/, "");
+  if (!rest.startsWith("//")) return undefined;
+  return rest.slice(2).split(/[/?#]/)[0] ?? "";
+}
+
+/** Go's `url.Host`: the authority without userinfo (`:8000` counts as a host). */
+function urlHostComponent(url: string): string {
+  const authority = urlAuthority(url);
+  if (authority === undefined) return "";
+  return authority.slice(authority.lastIndexOf("@") + 1);
+}
