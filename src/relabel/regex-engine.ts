@@ -162,9 +162,10 @@ function restShortcut(expr: string, profile: Profile): RestShortcut | undefined 
 export function literalShortcut(expr: string): { literals: ReadonlySet<string> } | { prefix: string } {
   if (PLAIN_ALTERNATIVES.test(expr)) return { literals: new Set(expr.split("|")) };
   if (expr.includes("|")) return { prefix: "" }; // an alternative could start anywhere
-  let prefix = PLAIN.exec(expr)?.[0] ?? "";
-  if ("?*+{".includes(expr[prefix.length] ?? "") && prefix.length > 0) prefix = prefix.slice(0, -1);
-  return { prefix };
+  const prefix = PLAIN.exec(expr)?.[0] ?? "";
+  const next = expr[prefix.length];
+  // `ab?`, `ab*`, `ab{0}`: the quantifier applies to the last character, which is then not required.
+  return { prefix: next !== undefined && "?*+{".includes(next) ? prefix.slice(0, -1) : prefix };
 }
 
 /**
