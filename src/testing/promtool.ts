@@ -115,7 +115,24 @@ export function goDuration(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
-function runSd(file: string, args: readonly string[], cwd: string, timeoutMs: number): Promise<SdRun> {
+/**
+ * Signals a run may receive from outside (a shared machine where other work stops stray processes). Such a
+ * run is repeated once; a run this module killed for overrunning its timeout is not.
+ */
+const EXTERNAL_KILL_SIGNALS: ReadonlySet<string> = new Set(["SIGTERM", "SIGKILL", "SIGINT", "SIGHUP"]);
+
+async function runSd(file: string, args: readonly string[], cwd: string, timeoutMs: number): Promise<SdRun> {
+  const first = await runOnce(file, args, cwd, timeoutMs);
+  if (first.killedByUs || first.signal === null || !EXTERNAL_KILL_SIGNALS.has(first.signal)) return first.run;
+  return (await runOnce(file, args, cwd, timeoutMs)).run;
+}
+
+function runOnce(
+  file: string,
+  args: readonly string[],
+  cwd: string,
+  timeoutMs: number,
+): Promise<{ run: SdRun; signal: string | null; killedByUs: boolean }> {
   const command = [file, ...args].join(" ");
   // The test runner marks its child processes through NODE_TEST_CONTEXT; a nested node must not inherit it.
   const { NODE_TEST_CONTEXT: _ignored, NODE_OPTIONS: _alsoIgnored, ...env } = process.env;
@@ -125,16 +142,22 @@ function runSd(file: string, args: readonly string[], cwd: string, timeoutMs: nu
     const stderr: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-    const killer = setTimeout(() => child.kill("SIGKILL"), timeoutMs + KILL_GRACE_MS);
+    let killedByUs = false;
+    const killer = setTimeout(() => {
+      killedByUs = true;
+      child.kill("SIGKILL");
+    }, timeoutMs + KILL_GRACE_MS);
     child.on("error", (error) => {
       clearTimeout(killer);
       reject(new Error(`cannot run ${command} in ${cwd}: ${error.message}`, { cause: error }));
     });
-    child.on("close", (exitCode) => {
+    child.on("close", (exitCode, signal) => {
       clearTimeout(killer);
       const out = Buffer.concat(stdout).toString("utf8");
       const parsed = exitCode === 0 ? parseSdOutput(out) : { entries: undefined, parseError: undefined };
-      resolve({ command, exitCode, stdout: out, stderr: Buffer.concat(stderr).toString("utf8"), ...parsed });
+      const why = signal === null ? "" : `\n[${killedByUs ? "killed after overrunning its timeout" : `killed by ${signal}`}]`;
+      const err = Buffer.concat(stderr).toString("utf8") + why;
+      resolve({ run: { command, exitCode, stdout: out, stderr: err, ...parsed }, signal, killedByUs });
     });
   });
 }
