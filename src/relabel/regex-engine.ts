@@ -45,6 +45,21 @@ export function anchorRegex(expr: string, profile: Profile): string {
  * leaves out the exact literal/prefix/`.*` shortcuts (for tests and the benchmark).
  */
 export function compileRelabelRegex(expr: string, profile: Profile, { shortcuts = true }: { shortcuts?: boolean } = {}): RelabelRegex {
+  // Compiled regexes are immutable, so equal expressions share one (the default `(.*)` of most rules,
+  // and every regex again on a config reload). Bounded: cleared when it grows past CACHE_LIMIT.
+  const key = `${profile}\0${shortcuts ? 1 : 0}\0${expr}`;
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached;
+  const regex = compileUncached(expr, profile, shortcuts);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, regex);
+  return regex;
+}
+
+const CACHE_LIMIT = 10_000;
+const cache = new Map<string, RelabelRegex>();
+
+function compileUncached(expr: string, profile: Profile, shortcuts: boolean): RelabelRegex {
   const wrapped = anchorRegex(expr, profile);
   let compiled: RE2JS;
   try {
