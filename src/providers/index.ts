@@ -6,6 +6,7 @@ import { staticProvider } from "./static/provider.js";
 import { fileProvider } from "./file/provider.js";
 import { dnsProvider } from "./dns/provider.js";
 import { nerveProvider, serversetProvider } from "./zookeeper/provider.js";
+import { consulProvider } from "./consul/provider.js";
 import { httpProvider } from "./http/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
@@ -14,6 +15,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   dnsProvider,
   serversetProvider,
   nerveProvider,
+  consulProvider,
   httpProvider,
 ];
 
