@@ -12,7 +12,7 @@ import { isAbsolute, join } from "node:path";
 import { ConfigError } from "../errors.js";
 import { goUrlParseError } from "./go-url.js";
 import type { ConfigLocation } from "./location.js";
-import { MapReader, type ParseContext } from "./reader.js";
+import { MapReader, typeError, type ParseContext } from "./reader.js";
 import { Secret } from "./secret.js";
 
 export interface BasicAuthConfig {
@@ -103,7 +103,7 @@ export function parseHttpClientConfig(reader: MapReader, ctx: ParseContext): Htt
   const authorization = authorizationReader && readAuthorization(authorizationReader, ctx);
   const oauth2Reader = reader.map("oauth2", "config.OAuth2");
   const oauth2 = oauth2Reader && readOAuth2(oauth2Reader, ctx);
-  const bearerToken = reader.string("bearer_token") ?? "";
+  const bearerToken = reader.secret("bearer_token")?.reveal() ?? "";
   const bearerTokenFile = resolveConfigPath(reader.string("bearer_token_file") ?? "", ctx.configDir);
   const config = {
     basicAuth,
@@ -262,9 +262,13 @@ function readProxy(reader: MapReader, ctx: ParseContext): ProxyConfig {
   const proxyUrl = reader.string("proxy_url") ?? "";
   if (proxyUrl !== "") checkProxyUrl(proxyUrl, reader.atKey("proxy_url"));
   const headers = new Map<string, Secret[]>();
-  const headerReader = reader.map("proxy_connect_header", "map[string][]config.Secret");
+  const headerReader = reader.map("proxy_connect_header", "config.Header");
   for (const name of headerReader?.keys() ?? []) {
-    headers.set(name, (headerReader?.stringList(name) ?? []).map((value) => new Secret(value)));
+    const values = headerReader?.list(name, "[]config.Secret") ?? [];
+    headers.set(name, values.map(({ value, at }) => {
+      if (value.kind !== "scalar") throw typeError(value, at, "config.plain");
+      return new Secret(value.text);
+    }));
   }
   return {
     proxyUrl,

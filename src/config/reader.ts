@@ -157,9 +157,12 @@ export class MapReader {
     }
   }
 
+  /** A `<secret>` field. Go's Secret unmarshals through `type plain Secret`, hence its type errors say `config.plain`. */
   secret(key: string): Secret | undefined {
-    const text = this.string(key);
-    return text === undefined ? undefined : new Secret(text);
+    const node = this.node(key);
+    if (node === undefined || (node.kind === "scalar" && node.isNull)) return undefined;
+    if (node.kind !== "scalar") throw typeError(node, this.atKey(key), "config.plain");
+    return new Secret(node.text);
   }
 
   /** A list of strings; null elements read as "". */
