@@ -8,6 +8,8 @@ import { dnsProvider } from "./dns/provider.js";
 import { nerveProvider, serversetProvider } from "./zookeeper/provider.js";
 import { consulProvider } from "./consul/provider.js";
 import { httpProvider } from "./http/provider.js";
+import { kubernetesProvider } from "./kubernetes/provider.js";
+import { marathonProvider } from "./marathon/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   staticProvider,
@@ -17,6 +19,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   nerveProvider,
   consulProvider,
   httpProvider,
+  marathonProvider,
 ];
 
 /**
