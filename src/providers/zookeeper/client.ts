@@ -53,6 +53,7 @@ export class ZooKeeperClient {
   #password: Buffer = Buffer.alloc(16);
   #negotiatedTimeoutMs = 0;
   #xid = 1;
+  #lastReceivedAt = 0;
   readonly #pending: Pending[] = [];
   #connectedWaiters: (() => void)[] = [];
 
@@ -103,9 +104,12 @@ export class ZooKeeperClient {
     const socket = await openSocket(host, port, signal);
     this.#socket = socket;
     const frames = readFrames(socket);
+    // A server that accepts the connection but never answers (still starting, wedged) must not hold us:
+    // like go-zookeeper, give the handshake two thirds of the session timeout.
+    const handshakeTimer = setTimeout(() => socket.destroy(new Error("ZooKeeper handshake timed out")), (this.#options.sessionTimeoutMs * 2) / 3);
     try {
       socket.write(new JuteWriter().int(0).long(0n).int(this.#options.sessionTimeoutMs).long(this.#sessionId).buffer(this.#password).bool(false).framed());
-      const first = await frames.next();
+      const first = await frames.next().finally(() => clearTimeout(handshakeTimer));
       if (first.done) throw new Error("connection closed during the handshake");
       const reply = new JuteReader(first.value);
       reply.int(); // protocol version
@@ -123,7 +127,14 @@ export class ZooKeeperClient {
       this.#isConnected = true;
       this.#options.onEvent({ kind: "connected" });
       for (const waiter of this.#connectedWaiters.splice(0)) waiter();
-      const pinger = setInterval(() => socket.write(new JuteWriter().int(-2).int(OP.ping).framed()), Math.max(100, this.#negotiatedTimeoutMs / 3));
+      // Ping every third of the session timeout; a connection that has said nothing for two thirds of it is
+      // dead (go-zookeeper's read deadline), so drop it and reconnect.
+      this.#lastReceivedAt = Date.now();
+      const readDeadlineMs = (this.#negotiatedTimeoutMs * 2) / 3;
+      const pinger = setInterval(() => {
+        if (Date.now() - this.#lastReceivedAt > readDeadlineMs) socket.destroy(new Error("ZooKeeper read timeout"));
+        else socket.write(new JuteWriter().int(-2).int(OP.ping).framed());
+      }, Math.max(100, this.#negotiatedTimeoutMs / 3));
       const onAbort = () => socket.destroy();
       signal.addEventListener("abort", onAbort, { once: true });
       try {
@@ -143,6 +154,7 @@ export class ZooKeeperClient {
   }
 
   #dispatch(reader: JuteReader): void {
+    this.#lastReceivedAt = Date.now();
     const xid = reader.int();
     reader.long(); // zxid
     const err = reader.int();

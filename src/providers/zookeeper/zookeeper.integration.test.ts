@@ -25,7 +25,7 @@ const adminStop = new AbortController();
 before(async () => {
   assertPromtoolInstalled();
   zk = await startZooKeeper();
-  admin = new ZooKeeperClient({ servers: [zk.address], sessionTimeoutMs: 30_000, logger: silentLogger, onEvent: () => {} });
+  admin = new ZooKeeperClient({ servers: [zk.address], sessionTimeoutMs: 6_000, logger: silentLogger, onEvent: () => {} });
   void admin.run(adminStop.signal);
   assert.ok(await admin.waitConnected(20_000, adminStop.signal), "admin client could not connect");
 });
@@ -121,7 +121,7 @@ test("zookeeper: targets survive a ZooKeeper outage and follow changes made afte
   assert.equal(w.state.size, 2, "an outage must not remove targets");
   assert.ok((await w.failures()) >= 1, "the outage is counted");
   await zk.start();
-  assert.ok(await admin.waitConnected(20_000, adminStop.signal));
+  assert.ok(await admin.waitConnected(30_000, adminStop.signal));
   await admin.create(`${root}/c`, member("10.1.0.3", 80));
   await admin.delete(`${root}/a`);
   await w.until("c added and a removed after the restart", () => w.state.has(`${root}/c`) && !w.state.has(`${root}/a`) && w.state.has(`${root}/b`));
