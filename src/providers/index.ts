@@ -19,6 +19,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   nerveProvider,
   consulProvider,
   httpProvider,
+  kubernetesProvider,
   marathonProvider,
 ];
 
