@@ -97,6 +97,21 @@ export function resolveConfigPath(path: string, configDir: string): string {
  * Throws ConfigError with Prometheus's message as `problem`.
  */
 export function parseHttpClientConfig(reader: MapReader, ctx: ParseContext): HttpClientConfig {
+  return readHttpClientConfig(reader, ctx).validate();
+}
+
+/** An HTTP client block that has been read (decode-time errors raised) but not yet validated. */
+export interface UnvalidatedHttpClientConfig {
+  /**
+   * Runs HTTPClientConfig.Validate's checks and returns the effective config (`bearer_token[_file]` turned
+   * into `authorization`). Prometheus runs them after decoding the whole owner (scrape config, …) and
+   * after its `job_name` check, so owners call this at that point.
+   */
+  validate(): HttpClientConfig;
+}
+
+/** Reads the inline HTTP client keys; decode-time errors (types, unknown keys, URLs, TLS versions) throw now. */
+export function readHttpClientConfig(reader: MapReader, ctx: ParseContext): UnvalidatedHttpClientConfig {
   const isV3 = ctx.profile === "v3";
   const basicAuth = readBasicAuth(reader, ctx);
   const authorizationReader = reader.map("authorization", "config.Authorization");
@@ -115,6 +130,17 @@ export function parseHttpClientConfig(reader: MapReader, ctx: ParseContext): Htt
     enableHttp2: reader.bool("enable_http2") ?? true,
     httpHeaders: isV3 ? readHttpHeaders(reader, ctx) : new Map<string, HttpHeaderConfig>(),
   };
+  return { validate: () => validateHttpClientConfig(reader, { ...config, bearerToken, bearerTokenFile }, isV3) };
+}
+
+interface ReadHttpClientConfig extends HttpClientConfig {
+  readonly bearerToken: string;
+  readonly bearerTokenFile: string;
+}
+
+function validateHttpClientConfig(reader: MapReader, read: ReadHttpClientConfig, isV3: boolean): HttpClientConfig {
+  const { bearerToken, bearerTokenFile, ...config } = read;
+  const { basicAuth, authorization, oauth2 } = config;
   const fail = (key: string, problem: string, hint: string): never => {
     throw new ConfigError(reader.atKey(key), problem, hint);
   };

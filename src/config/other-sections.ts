@@ -7,7 +7,7 @@
 import { ConfigError } from "../errors.js";
 import { goQuote } from "../model/go-quote.js";
 import { parseRelabelConfigs } from "../relabel/config.js";
-import { goUrlParseError, parseHttpClientConfig } from "./http-client.js";
+import { goUrlParseError, readHttpClientConfig } from "./http-client.js";
 import type { ConfigLocation } from "./location.js";
 import { MapReader, typeError, type Located, type ParseContext } from "./reader.js";
 import { checkStaticHostnames, type StaticConfig } from "../providers/static/config.js";
@@ -145,11 +145,12 @@ function validateAlertmanager(reader: MapReader, ctx: ParseContext): void {
   const relabel = splitNullItems(reader.list("relabel_configs", RELABEL_LIST_TYPE) ?? []);
   checkRules(relabel.items, ctx, "");
   if (ctx.profile === "v3") checkRules(reader.list("alert_relabel_configs", RELABEL_LIST_TYPE) ?? [], ctx, "empty or null Alertmanager alert relabeling rule");
-  const http = parseHttpClientConfig(reader, ctx);
+  const pendingHttp = readHttpClientConfig(reader, ctx);
   const sdKeys = claimSdKeys(reader, ctx.profile);
   reader.finish();
   // Alertmanager discovery is not promsd's job: the blocks are validated, never run, and not warned about.
   const { staticConfig } = decodeSdConfigs(reader, sdKeys, ctx, () => undefined);
+  const http = pendingHttp.validate();
   if (hasSigV4 && (http.basicAuth || http.authorization || http.oauth2)) {
     throw new ConfigError(reader.atKey("sigv4"), "at most one of basic_auth, authorization, oauth2, & sigv4 must be configured", "use a single authentication method");
   }
@@ -200,11 +201,12 @@ function decodeRemote(item: Located<YamlNode>, ctx: ParseContext, kind: "write" 
     throw new ConfigError(reader.atKey(key), problem, hint);
   };
   // Read before the checks below, as go-yaml decodes the whole entry first; validated afterwards.
-  const http = parseHttpClientConfig(reader, ctx);
+  const pendingHttp = readHttpClientConfig(reader, ctx);
   reader.finish();
   if (url === "") fail("url", `url for remote_${kind} is empty`, "add url");
   if (rules?.nullAt) fail("write_relabel_configs", "empty or null relabeling rule in remote write config", "remove the empty list entry");
   checkHeaders();
+  const http = pendingHttp.validate();
   if (hasSigV4 && (http.basicAuth || http.authorization || http.oauth2)) {
     fail("sigv4", "at most one of basic_auth, authorization, oauth2, & sigv4 must be configured", "use a single authentication method");
   }

@@ -113,6 +113,9 @@ const bad: CorpusEntry[] = [
   { name: "nested compact mapping", yaml: "x:\n  y: 1\n  a: b\n   c: d\n" },
   { name: "unclosed flow sequence", yaml: "scrape_configs:\n- job_name: a\n  static_configs: [{targets: [a]}\n" },
   { name: "unknown anchor", yaml: "scrape_configs:\n- job_name: a\n  scrape_interval: *y\n" },
+  { name: "job_name check before HTTP client checks", yaml: "scrape_configs:\n  - job_name: ''\n    bearer_token: a\n    bearer_token_file: b\n" },
+  { name: "unknown key before HTTP client checks", yaml: "scrape_configs:\n  - job_name: a\n    bearer_token: a\n    bearer_token_file: b\n    foo: 1\n" },
+  { name: "remote_write url check before HTTP client checks", yaml: "remote_write: [{bearer_token: a, bearer_token_file: b}]\n" },
   { name: "duplicate remote read names", yaml: "remote_read: [{url: 'http://x', name: a}, {url: 'http://y', name: a}]\n" },
 ];
 

@@ -13,7 +13,7 @@ import { checkStaticHostnames, mergeStaticConfigs, type StaticConfig } from "../
 import { staticProvider } from "../providers/static/provider.js";
 import { parseRelabelConfigs } from "../relabel/config.js";
 import { LIMIT_KEYS, parseValidationScheme, readBodySizeLimit, readV3ScrapeExtras } from "./global-config.js";
-import { parseHttpClientConfig } from "./http-client.js";
+import { readHttpClientConfig } from "./http-client.js";
 import type { ConfigLocation } from "./location.js";
 import { MapReader, typeError, type Located, type ParseContext } from "./reader.js";
 import type { ConfigWarning, GlobalConfig, ScrapeConfig } from "./types.js";
@@ -70,7 +70,7 @@ export function decodeScrapeConfig(node: YamlNode, at: ConfigLocation, options: 
   const relabelConfigs = parseRelabelConfigs(relabel.items, relabelOptions, "target");
   const metricRelabelConfigs = parseRelabelConfigs(metricRelabel.items, relabelOptions, "metric");
   const scalars = readScalarKeys(reader, ctx, global);
-  const httpClient = parseHttpClientConfig(reader, ctx);
+  const http = readHttpClientConfig(reader, ctx);
   const sdKeys = claimSdKeys(reader, ctx.profile);
   reader.finish();
   const { sdConfigs, staticConfig } = decodeSdConfigs(reader, sdKeys, ctx, (key) => {
@@ -81,6 +81,7 @@ export function decodeScrapeConfig(node: YamlNode, at: ConfigLocation, options: 
     });
   });
   if (jobName === "") throw new ConfigError(reader.atKey("job_name"), "job_name is empty", "give the job a name");
+  const httpClient = http.validate();
   if (relabel.count === 0 && staticConfig) checkStaticHostnames(staticConfig.config as StaticConfig, staticConfig.at);
   if (relabel.nullAt) throw new ConfigError(relabel.nullAt, "empty or null target relabeling rule in scrape config", "remove the empty list entry");
   if (metricRelabel.nullAt) throw new ConfigError(metricRelabel.nullAt, "empty or null metric relabeling rule in scrape config", "remove the empty list entry");
