@@ -36,6 +36,8 @@ export interface DaemonOptions {
   readonly fetch?: typeof globalThis.fetch;
   /** Called when `POST /-/quit` asks the process to stop (runDaemon exits). Default: close(). */
   readonly onQuit?: () => void;
+  /** The built web UI; default dist/ui/. */
+  readonly uiDir?: string;
 }
 
 /** Margin after both throttles before declaring readiness (timer and event-loop delays). */
@@ -192,6 +194,7 @@ export class Daemon {
         quit: () => (this.#options.onQuit ?? (() => void this.close()))(),
       },
       logger: logger.child({ component: "web" }),
+      ui: { providerStatuses: () => this.#manager?.providerStatuses() ?? [], ...(this.#options.uiDir === undefined ? {} : { uiDir: this.#options.uiDir }) },
     });
   }
 

@@ -5,6 +5,7 @@
  */
 import type { Registry } from "prom-client";
 import type { Logger } from "../logging.js";
+import type { ProviderStatus } from "../manager/manager.js";
 import type { TargetGroup } from "../model/target-group.js";
 import type { Profile } from "../profile.js";
 import type { TargetsView } from "../targets/types.js";
@@ -17,6 +18,7 @@ import { HTTP_SD_PATH_PREFIX, HttpSdOutput } from "./http-sd/http-sd.js";
 import { Router, textResponse } from "./http/router.js";
 import { addLifecycleRoutes, type LifecycleOptions } from "./lifecycle/lifecycle.js";
 import type { DaemonMetrics } from "./metrics/daemon-metrics.js";
+import { addUiRoutes } from "./ui/ui-routes.js";
 
 export interface WebOptions {
   readonly targets: TargetsView;
@@ -31,6 +33,8 @@ export interface WebOptions {
   readonly metrics: DaemonMetrics;
   readonly lifecycle: LifecycleOptions;
   readonly logger: Logger;
+  /** The web UI (issue 7) at `/`; without it `/` is the plain placeholder page. */
+  readonly ui?: { readonly providerStatuses: () => readonly ProviderStatus[]; readonly uiDir?: string };
 }
 
 export function createWebRouter(options: WebOptions): Router {
@@ -39,8 +43,12 @@ export function createWebRouter(options: WebOptions): Router {
   });
   const httpSd = new HttpSdOutput({ targets: options.targets, discoveredGroups: options.discoveredGroups, metrics: options.metrics, isReady: options.isReady });
   const api = new TargetsApi({ targets: options.targets, profile: options.profile, globalUrl: options.globalUrl });
+  if (options.ui) {
+    addUiRoutes(router, { targets: options.targets, relabelRules: options.relabelRules, fallbackPage: () => homePage(options.targets), ...options.ui });
+  } else {
+    router.get("/", () => homePage(options.targets));
+  }
   router
-    .get("/", () => homePage(options.targets))
     .get(HTTP_SD_PATH_PREFIX, (request) => httpSd.handle(request), { isPrefix: true })
     .get("/api/v1/targets", (request) => api.targets(request))
     .get("/api/v1/targets/failed", (request) => api.failedTargets(request))

@@ -23,6 +23,16 @@ export interface HttpResponse {
    * headers say `content-encoding: gzip`. Lets hot endpoints encode once per change instead of per request.
    */
   readonly bytes?: Buffer;
+  /**
+   * A long-lived response (server-sent events): the server writes the headers without a content length, then
+   * calls `start` with a writer; `signal` aborts when the client goes away or the server closes. `body` is
+   * ignored. In-process callers (inject) call `start` themselves.
+   */
+  readonly stream?: ResponseStream;
+}
+
+export interface ResponseStream {
+  start(write: (chunk: string) => void, signal: AbortSignal): void;
 }
 
 export type RouteHandler = (request: HttpRequest) => HttpResponse | Promise<HttpResponse>;

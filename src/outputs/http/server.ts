@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { HttpRequest, Router } from "./router.js";
+import type { HttpRequest, HttpResponse, ResponseStream, Router } from "./router.js";
 
 export interface ListenAddress {
   /** Host to bind; "" binds every interface (Prometheus's `:9090` form). */
@@ -68,7 +68,22 @@ async function answer(router: Router, req: IncomingMessage, res: ServerResponse)
   req.resume();
   const request: HttpRequest = { method: req.method ?? "GET", url: new URL(req.url ?? "/", "http://promsd.invalid"), headers };
   const response = await router.handle(request);
+  if (response.stream && request.method !== "HEAD") {
+    startStream(response.stream, response, res);
+    return;
+  }
   const payload = response.bytes ?? response.body;
   res.writeHead(response.status, { ...response.headers, "content-length": Buffer.byteLength(payload) });
   res.end(request.method === "HEAD" ? undefined : payload);
+}
+
+/** Serves a long-lived response until the client disconnects or the server closes the connection. */
+function startStream(stream: ResponseStream, response: HttpResponse, res: ServerResponse): void {
+  const closed = new AbortController();
+  res.once("close", () => closed.abort(new Error("client disconnected")));
+  res.writeHead(response.status, { ...response.headers, "cache-control": "no-cache", connection: "keep-alive" });
+  res.flushHeaders();
+  stream.start((chunk) => {
+    if (!closed.signal.aborted) res.write(chunk);
+  }, closed.signal);
 }

@@ -1,0 +1,83 @@
+/**
+ * JSON endpoints the web UI reads (promsd extras, core.md 7.1), also usable by scripts:
+ * - `GET /api/v1/promsd/targets?job=<name>`: one job's active, dropped (with the rule that dropped each) and
+ *   failed targets, all labels included (`__*` too, so the relabel debugger can start from them).
+ * - `GET /api/v1/promsd/providers`: the running providers with their state and config (secrets as `<secret>`).
+ * Bodies are plain JSON (`{"status":"success","data":...}`); rendering them safely is the client's job.
+ */
+import type { ProviderStatus } from "../../manager/manager.js";
+import type { RelabelRulesOf } from "../api/relabel-steps.js";
+import type { RelabelConfig } from "../../relabel/types.js";
+import type { TargetsView } from "../../targets/types.js";
+import { apiError, apiSuccess, type HttpRequest, type HttpResponse } from "../http/router.js";
+
+export interface UiApiOptions {
+  readonly targets: TargetsView;
+  readonly relabelRules: RelabelRulesOf;
+  readonly providerStatuses: () => readonly ProviderStatus[];
+}
+
+/** A rule in the keys of prometheus.yml, for display. */
+export function ruleForDisplay(rule: RelabelConfig): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  if (rule.sourceLabels !== undefined) out["source_labels"] = [...rule.sourceLabels];
+  out["separator"] = rule.separator;
+  out["regex"] = rule.regex ?? "(.*)";
+  if (rule.modulus !== 0n) out["modulus"] = rule.modulus.toString();
+  if (rule.targetLabel !== "") out["target_label"] = rule.targetLabel;
+  out["replacement"] = rule.replacement;
+  out["action"] = rule.action;
+  return out;
+}
+
+export function jobTargetsHandler(options: UiApiOptions): (request: HttpRequest) => HttpResponse {
+  return (request) => {
+    const name = request.url.searchParams.get("job") ?? "";
+    if (name === "") return apiError("bad_data", "no job parameter provided");
+    if (!options.targets.jobNames().includes(name)) return apiError("not_found", `job ${JSON.stringify(name)} not found`);
+    const job = options.targets.job(name);
+    const rules = options.relabelRules(name) ?? [];
+    const data = {
+      job: name,
+      isBuilt: job !== undefined,
+      updatedAtMs: job?.updatedAtMs ?? null,
+      active: (job?.active ?? []).map((t) => ({ discoveredLabels: t.discoveredLabels, labels: t.labels, scrapeUrl: t.scrapeUrl, source: t.source, index: t.index })),
+      dropped: (job?.dropped ?? []).map((t) => {
+        const rule = rules[t.droppedByRule];
+        return { discoveredLabels: t.discoveredLabels, source: t.source, index: t.index, droppedByRule: t.droppedByRule, rule: rule ? ruleForDisplay(rule.config) : null };
+      }),
+      droppedCount: job?.droppedCount ?? 0,
+      failed: (job?.failed ?? []).map((t) => ({ discoveredLabels: t.discoveredLabels, source: t.source, index: t.index, reason: t.reason })),
+    };
+    return apiSuccess(JSON.stringify(data));
+  };
+}
+
+/** JSON.stringify replacer for parsed configs: bigint as text, Map/Set as object/array, functions left out. */
+function configValue(_key: string, value: unknown): unknown {
+  if (typeof value === "bigint") return value.toString();
+  if (value instanceof Map) return Object.fromEntries(value);
+  if (value instanceof Set) return [...value];
+  if (value instanceof RegExp) return value.source;
+  if (typeof value === "function") return undefined;
+  return value;
+}
+
+export function providersHandler(options: UiApiOptions): () => HttpResponse {
+  return () => {
+    const providers = options.providerStatuses().map((p) => ({
+      name: p.name,
+      mechanism: p.mechanism,
+      jobs: p.jobs,
+      config: p.config,
+      state: p.state,
+      hasInitialSet: p.hasInitialSet,
+      lastUpdateMs: p.lastUpdateMs ?? null,
+      updatesReceived: p.updatesReceived,
+      groupCount: p.groupCount,
+      targetCount: p.targetCount,
+    }));
+    // Secret's toJSON() prints "<secret>", so the replacer never sees a secret's value.
+    return apiSuccess(JSON.stringify({ providers }, configValue));
+  };
+}
