@@ -1,0 +1,197 @@
+/**
+ * Relabel debugger: a job and a label set in (picked from the job's targets or pasted as JSON), every rule of
+ * the job out, with the labels before and after it, changed labels highlighted, and where the target was kept
+ * or dropped. It calls `/api/v1/targets/relabel_steps`, so scripts get the same trace.
+ */
+import { useEffect, useMemo, useState } from "preact/hooks";
+import { fetchJobTargets, fetchRelabelSteps, sortedLabelNames, type JobTargets, type Labels, type RelabelRule, type RelabelStep } from "./api";
+import { matchesFilter, searchText } from "./labels";
+import { useLive } from "./live";
+
+const MAX_CHOICES = 200;
+
+export function DebuggerPage({ query }: { query: URLSearchParams }) {
+  const live = useLive();
+  const [job, setJob] = useState(query.get("job") ?? "");
+  const [labelsText, setLabelsText] = useState(() => prettyLabels(query.get("labels")));
+  const [steps, setSteps] = useState<{ input: Labels; steps: RelabelStep[] } | undefined>();
+  const [error, setError] = useState<string | undefined>();
+
+  useEffect(() => {
+    if (job === "" && live.jobs[0]) setJob(live.jobs[0].name);
+  }, [live.jobs, job]);
+
+  const run = async (): Promise<void> => {
+    setError(undefined);
+    let input: Labels;
+    try {
+      input = JSON.parse(labelsText) as Labels;
+    } catch (e) {
+      setError(`labels are not valid JSON: ${String(e)}`);
+      return;
+    }
+    try {
+      setSteps({ input, steps: await fetchRelabelSteps(job, input) });
+    } catch (e) {
+      setSteps(undefined);
+      setError(String(e));
+    }
+  };
+  // Opening a "debug relabeling" link runs the trace at once.
+  useEffect(() => {
+    if (query.get("job") && query.get("labels")) void run();
+  }, []);
+
+  return (
+    <section>
+      <h2>Relabel debugger</h2>
+      <div class="debug-input">
+        <label>
+          Job{" "}
+          <select data-testid="job-select" value={job} onChange={(e) => setJob((e.target as HTMLSelectElement).value)}>
+            {live.jobs.map((j) => <option key={j.name} value={j.name}>{j.name}</option>)}
+          </select>
+        </label>
+        <TargetPicker job={job} onPick={(labels) => setLabelsText(JSON.stringify(labels, null, 2))} />
+        <label class="block">
+          Label set (JSON object)
+          <textarea data-testid="labels-input" rows={8} value={labelsText} onInput={(e) => setLabelsText((e.target as HTMLTextAreaElement).value)} />
+        </label>
+        <button data-testid="run" onClick={() => void run()} disabled={job === ""}>Show relabel steps</button>
+      </div>
+      {error && <p class="error" data-testid="debug-error">{error}</p>}
+      {steps && <StepList input={steps.input} steps={steps.steps} />}
+    </section>
+  );
+}
+
+function prettyLabels(text: string | null): string {
+  if (!text) return "{\n  \"__address__\": \"localhost:9100\"\n}";
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+function TargetPicker({ job, onPick }: { job: string; onPick: (labels: Labels) => void }) {
+  const [data, setData] = useState<JobTargets | undefined>();
+  const [filter, setFilter] = useState("");
+  useEffect(() => {
+    if (job === "") return undefined;
+    const abort = new AbortController();
+    fetchJobTargets(job, abort.signal).then(setData, () => setData(undefined));
+    return () => abort.abort();
+  }, [job]);
+  const choices = useMemo(() => {
+    if (!data) return [];
+    const all = [
+      ...data.active.map((t) => ({ kind: "active", labels: t.discoveredLabels })),
+      ...data.dropped.map((t) => ({ kind: "dropped", labels: t.discoveredLabels })),
+      ...data.failed.map((t) => ({ kind: "failed", labels: t.discoveredLabels })),
+    ];
+    return all.filter((c) => matchesFilter(searchText(c.labels), filter)).slice(0, MAX_CHOICES);
+  }, [data, filter]);
+  return (
+    <div class="picker">
+      <input type="search" placeholder="Find a discovered target…" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
+      <select
+        data-testid="target-select"
+        onChange={(e) => {
+          const choice = choices[Number((e.target as HTMLSelectElement).value)];
+          if (choice) onPick(choice.labels);
+        }}
+      >
+        <option value="">Pick a target ({choices.length}{choices.length === MAX_CHOICES ? "+" : ""})</option>
+        {choices.map((c, i) => (
+          <option key={i} value={String(i)}>
+            [{c.kind}] {c.labels["__address__"] ?? "(no address)"}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+function ruleText(rule: RelabelRule): string {
+  const lines = [`action: ${rule.action}`];
+  if (rule.source_labels) lines.push(`source_labels: [${rule.source_labels.join(", ")}]`);
+  lines.push(`regex: ${rule.regex}`);
+  if (rule.separator !== ";") lines.push(`separator: ${JSON.stringify(rule.separator)}`);
+  if (rule.modulus !== undefined) lines.push(`modulus: ${rule.modulus}`);
+  if (rule.target_label !== undefined) lines.push(`target_label: ${rule.target_label}`);
+  if (rule.replacement !== "$1") lines.push(`replacement: ${rule.replacement}`);
+  return lines.join("\n");
+}
+
+function StepList({ input, steps }: { input: Labels; steps: RelabelStep[] }) {
+  const dropIndex = steps.findIndex((s) => !s.keep);
+  const final = steps.length === 0 ? input : (steps[steps.length - 1]?.output ?? {});
+  return (
+    <div class="steps">
+      <p class={dropIndex >= 0 ? "verdict dropped" : "verdict kept"} data-testid="verdict">
+        {dropIndex >= 0 ? `Dropped by relabel_configs[${dropIndex}]` : steps.length === 0 ? "Kept: the job has no relabel rules" : "Kept after every rule"}
+      </p>
+      {steps.map((step, i) => {
+        const before = i === 0 ? input : (steps[i - 1]?.output ?? {});
+        const isSkipped = i > dropIndex && dropIndex >= 0;
+        return (
+          <div key={i} class={isSkipped ? "step skipped" : "step"} data-step={i}>
+            <div class="step-head">
+              <span class="step-index">relabel_configs[{i}]</span>
+              <span class={step.keep ? "badge kept" : "badge dropped"} data-testid="step-keep">
+                {step.keep ? "kept" : i === dropIndex ? "dropped here" : "not reached"}
+              </span>
+            </div>
+            <pre class="rule">{ruleText(step.rule)}</pre>
+            {!isSkipped && <LabelDiff before={before} after={step.keep ? step.output : {}} isDropped={!step.keep} />}
+          </div>
+        );
+      })}
+      {dropIndex < 0 && (
+        <div class="step final" data-testid="final-labels">
+          <div class="step-head"><span class="step-index">Result</span></div>
+          <FinalTable labels={final} />
+        </div>
+      )}
+    </div>
+  );
+}
+
+function LabelDiff({ before, after, isDropped }: { before: Labels; after: Labels; isDropped: boolean }) {
+  const names = sortedLabelNames({ ...before, ...after });
+  return (
+    <table class="diff">
+      <thead><tr><th>Label</th><th>Before</th><th>After</th></tr></thead>
+      <tbody>
+        {names.map((name) => {
+          const b = before[name];
+          const a = isDropped ? b : after[name];
+          const change = isDropped ? "" : b === undefined ? "added" : a === undefined ? "removed" : a !== b ? "changed" : "";
+          return (
+            <tr key={name} class={change} data-label={name} data-change={change || "same"}>
+              <td class="label-name">{name}</td>
+              <td class="label-value">{b ?? ""}</td>
+              <td class="label-value">{a ?? ""}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+function FinalTable({ labels }: { labels: Labels }) {
+  return (
+    <table class="diff">
+      <tbody>
+        {sortedLabelNames(labels).map((name) => (
+          <tr key={name} data-label={name}>
+            <td class="label-name">{name}</td>
+            <td class="label-value">{labels[name]}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

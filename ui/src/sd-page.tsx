@@ -1,0 +1,52 @@
+/** Service-discovery page: each running provider, the jobs sharing it, its config (secrets masked) and state. */
+import { useEffect, useState } from "preact/hooks";
+import { fetchProviders, type ProviderInfo } from "./api";
+import { formatTime } from "./labels";
+import { useLive } from "./live";
+
+export function SdPage() {
+  const live = useLive();
+  const [providers, setProviders] = useState<ProviderInfo[] | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  useEffect(() => {
+    const abort = new AbortController();
+    fetchProviders(abort.signal).then(
+      (p) => { setProviders(p); setError(undefined); },
+      (e: unknown) => { if (!abort.signal.aborted) setError(String(e)); },
+    );
+    return () => abort.abort();
+  }, [live.tick]);
+  return (
+    <section>
+      <h2>Service discovery</h2>
+      {error && <p class="error">{error}</p>}
+      {providers && providers.length === 0 && <p class="muted">No providers running.</p>}
+      {providers?.map((p) => <ProviderCard key={p.name} provider={p} />)}
+    </section>
+  );
+}
+
+function ProviderCard({ provider: p }: { provider: ProviderInfo }) {
+  return (
+    <div class="provider" data-provider={p.name}>
+      <h3>
+        <span class="provider-name">{p.name}</span> <span class="badge">{p.mechanism}</span>{" "}
+        <span class={`badge state-${p.state}`} data-testid="state">{p.state}</span>
+      </h3>
+      <table class="facts">
+        <tbody>
+          <tr><th>Jobs</th><td data-testid="jobs">{p.jobs.join(", ")}</td></tr>
+          <tr><th>Initial set received</th><td data-testid="initial">{p.hasInitialSet ? "yes" : "no"}</td></tr>
+          <tr><th>Last update</th><td>{formatTime(p.lastUpdateMs)}</td></tr>
+          <tr><th>Updates received</th><td>{p.updatesReceived}</td></tr>
+          <tr><th>Groups / targets contributed</th><td data-testid="contributes">{p.groupCount} groups, {p.targetCount} targets</td></tr>
+          <tr><th>Errors</th><td class="muted">see the log and prometheus_sd_*_failures_total on /metrics</td></tr>
+        </tbody>
+      </table>
+      <details open>
+        <summary>Config</summary>
+        <pre class="config" data-testid="config">{JSON.stringify(p.config, null, 2)}</pre>
+      </details>
+    </div>
+  );
+}
