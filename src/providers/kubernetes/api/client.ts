@@ -112,23 +112,33 @@ async function createFromKubeconfig(file: string, deps: KubeClientDeps, metrics:
   }
   const cluster = kubeConfig.getCurrentCluster();
   if (cluster === null) throw new SourceError("PROMSD_SOURCE_KUBERNETES_CONFIG", `kubeconfig ${file} has no current cluster`);
-  const options: { ca?: unknown; cert?: unknown; key?: unknown; servername?: unknown; rejectUnauthorized?: unknown } = {};
-  await kubeConfig.applyToHTTPSOptions(options);
-  const text = (value: unknown): string => (Buffer.isBuffer(value) || typeof value === "string" ? value.toString() : "");
+  const user = kubeConfig.getCurrentUser();
+  const inline = (data: string | undefined): string => (data ? Buffer.from(data, "base64").toString("utf8") : "");
   const tlsConfig: TlsConfig = {
     ...EMPTY_TLS,
-    ca: text(options.ca),
-    cert: text(options.cert),
-    key: new Secret(text(options.key)),
-    serverName: text(options.servername),
-    insecureSkipVerify: options.rejectUnauthorized === false,
+    ca: inline(cluster.caData),
+    caFile: cluster.caData ? "" : (cluster.caFile ?? ""),
+    cert: inline(user?.certData),
+    certFile: user?.certData ? "" : (user?.certFile ?? ""),
+    key: new Secret(inline(user?.keyData)),
+    keyFile: user?.keyData ? "" : (user?.keyFile ?? ""),
+    serverName: cluster.tlsServerName ?? "",
+    insecureSkipVerify: cluster.skipTLSVerify,
   };
   const http = createHttpClient(plainHttpClientConfig({ tlsConfig }), { dialerName: "kubernetes", registry: deps.registry, logger: deps.logger });
+  const isPlainHttp = cluster.server.startsWith("http:") && !cluster.skipTLSVerify;
   // Authorization is asked for on every request: exec/oidc plugins cache and refresh their tokens themselves.
+  // client-node refuses to build options for plain-http servers unless TLS verification is off, so those
+  // (test clusters) get the static token or basic auth of the kubeconfig user only.
   const authorization = async (): Promise<Record<string, string>> => {
+    const headers: Record<string, string> = {};
+    if (isPlainHttp) {
+      if (user?.token) headers["authorization"] = `Bearer ${user.token}`;
+      else if (user?.username) headers["authorization"] = `Basic ${Buffer.from(`${user.username}:${user.password ?? ""}`).toString("base64")}`;
+      return headers;
+    }
     const request: { headers?: Record<string, unknown>; auth?: unknown } = {};
     await kubeConfig.applyToHTTPSOptions(request);
-    const headers: Record<string, string> = {};
     const value = request.headers?.["Authorization"];
     if (typeof value === "string") headers["authorization"] = value;
     if (typeof request.auth === "string") headers["authorization"] = `Basic ${Buffer.from(request.auth).toString("base64")}`;
