@@ -27,12 +27,13 @@ function entries(o: SdOutputSummary): string {
  * promtool's wall time had it run at the smallest complete timeout rather than with the margin: it idles
  * for the margin, so subtracting it is exact up to noise. promsd stops by itself; its wall time stands.
  */
-function fairWallRow(input: ReportInput): string[] {
+function fairWallRow(input: ReportInput): string[][] {
+  if (input.promtool.search === undefined) return []; // no search, no smallest timeout to correct to
   const smallestMs = input.promtool.search?.smallestPassingMs ?? input.promtool.timeoutMs;
   const promtool = input.promtoolSummary.wallSeconds - (input.promtool.timeoutMs - smallestMs) / 1000;
   const promsd = input.promsdSummary?.wallSeconds;
-  return ["wall time, promtool at its smallest complete timeout", formatSeconds(promtool),
-    promsd === undefined ? "—" : formatSeconds(promsd), promsd === undefined ? "—" : formatRatio(promsd, promtool)];
+  return [["wall time, promtool at its smallest complete timeout", formatSeconds(promtool),
+    promsd === undefined ? "—" : formatSeconds(promsd), promsd === undefined ? "—" : formatRatio(promsd, promtool)]];
 }
 
 function figuresTable(input: ReportInput): string {
@@ -49,7 +50,7 @@ function figuresTable(input: ReportInput): string {
       row("CPU user", (m) => m.cpuUserSeconds, formatSeconds),
       row("CPU sys", (m) => m.cpuSystemSeconds, formatSeconds),
       row("wall time", (m) => m.wallSeconds, formatSeconds),
-      fairWallRow(input),
+      ...fairWallRow(input),
       row("peak RSS", (m) => m.peakRssBytes, formatMebibytes),
       ["entries printed", entries(input.promtool.output), out, ""],
     ],
