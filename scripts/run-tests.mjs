@@ -20,7 +20,7 @@ function findTests(dir) {
   return out;
 }
 
-const files = ["src", "test"]
+const files = ["src", "test", "bench"]
   .flatMap((d) => { try { return findTests(join(root, d)); } catch { return []; } })
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort();
