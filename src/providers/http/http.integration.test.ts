@@ -1,0 +1,139 @@
+/**
+ * HTTP SD against references:
+ * - differential: the reference promtool 2.42 and `promsd sd --profile=v2.42` poll the same fake endpoint
+ *   on 127.0.0.1 and must print the same targets (sorted: promtool prints in Go map order) for a corpus of
+ *   answers: lists with labels, empty lists, `null`, and bad answers (status, content type, body);
+ * - promsd consuming promsd: a Daemon serves `/api/v1/sd/<job>` and both an http_sd discoverer and a second
+ *   Daemon whose job uses http_sd read it.
+ */
+import assert from "node:assert/strict";
+import type { IncomingHttpHeaders } from "node:http";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { test, type TestContext } from "node:test";
+import { Registry } from "prom-client";
+import { Daemon } from "../../daemon/daemon.js";
+import { DEFAULT_FLAGS } from "../../daemon/flags.js";
+import { startServer } from "../../http/test-support.js";
+import { silentLogger } from "../../logging.js";
+import type { TargetGroup } from "../../model/target-group.js";
+import { createLimiter, runPromsdSd, runPromtoolSd, tempDir, waitFor, type SdRun } from "../../testing/index.js";
+import { parseHttpSdConfig } from "./config.js";
+import { createHttpSdDiscoverer } from "./discoverer.js";
+import { ConfigLocation } from "../../config/location.js";
+import { parseYaml } from "../../config/yaml-node.js";
+
+const JSON_TYPE = "application/json";
+const CORPUS: { name: string; status?: number; contentType?: string; body: string }[] = [
+  { name: "groups with labels", body: '[{"targets": ["10.0.10.2:9100", "10.0.10.3:9100"], "labels": {"__meta_datacenter": "london", "env": "prod"}}, {"targets": ["10.0.40.2:9093"], "labels": {"__meta_datacenter": "newyork"}}]' },
+  { name: "__meta_url from the server is overwritten", body: '[{"targets": ["a:1"], "labels": {"__meta_url": "http://spoofed/"}}]' },
+  { name: "labels that change target building", body: '[{"targets": ["b:2", "c"], "labels": {"__scheme__": "https", "__metrics_path__": "/m", "job": "other", "instance": "i"}}]' },
+  { name: "empty and missing pieces", body: '[{"targets": []}, {"labels": {"x": "y"}}, {"targets": ["d:4"], "labels": {"empty": ""}}]' },
+  { name: "targets that fail target building", body: '[{"targets": ["", "e:5/path", "[::1]", "f:6"]}]' },
+  { name: "duplicate targets across groups", body: '[{"targets": ["g:7"]}, {"targets": ["g:7"]}]' },
+  { name: "case-insensitive group keys", body: '[{"Targets": ["h:8"], "LABELS": {"k": "v"}}]' },
+  { name: "empty list", body: "[]" },
+  { name: "null", body: "null" },
+  { name: "charset parameter", contentType: "application/json; charset=UTF-8", body: '[{"targets": ["i:9"]}]' },
+  { name: "quoted charset", contentType: 'Application/JSON;Charset="utf-8"', body: '[{"targets": ["j:10"]}]' },
+  { name: "500", status: 500, body: '[{"targets": ["no:1"]}]' },
+  { name: "204", status: 204, body: "" },
+  { name: "text/plain", contentType: "text/plain", body: '[{"targets": ["no:2"]}]' },
+  { name: "charset=utf8", contentType: "application/json; charset=utf8", body: '[{"targets": ["no:3"]}]' },
+  { name: "unknown field", body: '[{"target": ["no:4"]}]' },
+  { name: "null element", body: '[{"targets": ["no:5"]}, null]' },
+  { name: "object instead of list", body: '{"targets": ["no:6"]}' },
+  { name: "legacy label name in 2.42", body: '[{"targets": ["no:7"], "labels": {"service.name": "x"}}]' },
+  { name: "truncated JSON", body: '[{"targets": ["no:8"]' },
+  { name: "empty body", body: "" },
+];
+
+function sortedEntries(run: SdRun): string[] {
+  assert.equal(run.exitCode, 0, `${run.command}\n${run.stderr}`);
+  assert.ok(run.entries, run.parseError);
+  return run.entries.map((entry) => JSON.stringify(entry)).sort();
+}
+
+test("http_sd (oracle): promtool 2.42 and promsd sd print the same targets for every answer", async (t) => {
+  const limit = createLimiter(4);
+  let compared = 0;
+  await Promise.all(CORPUS.map((c) => limit(async () => {
+    const seen: IncomingHttpHeaders[] = [];
+    const endpoint = await startServer((request, response) => {
+      seen.push(request.headers);
+      response.writeHead(c.status ?? 200, { "content-type": c.contentType ?? JSON_TYPE }).end(c.body);
+    });
+    try {
+      const dir = await tempDir(t);
+      const url = `${endpoint.origin}/sd?case=${encodeURIComponent(c.name)}`;
+      await writeFile(join(dir, "prometheus.yml"), `scrape_configs:\n  - job_name: j\n    http_sd_configs:\n      - url: '${url}'\n        refresh_interval: 30s\n`);
+      const [promtool, promsd] = await Promise.all([
+        runPromtoolSd(dir, "prometheus.yml", "j", { timeoutMs: 2000 }),
+        runPromsdSd(dir, "prometheus.yml", "j", { timeoutMs: 2000, profile: "v2.42" }),
+      ]);
+      const want = sortedEntries(promtool);
+      assert.deepEqual(sortedEntries(promsd), want, c.name);
+      compared += want.length;
+      assert.equal(seen.length, 2, `${c.name}: one request from each`);
+      for (const headers of seen) {
+        assert.equal(headers["accept"], "application/json");
+        assert.equal(headers["x-prometheus-refresh-interval-seconds"], "30");
+        assert.equal(headers["accept-encoding"], undefined);
+      }
+    } finally {
+      await endpoint.close();
+    }
+  })));
+  assert.ok(compared >= 12, `only ${compared} targets compared`);
+});
+
+async function startDaemon(t: TestContext, config: string): Promise<Daemon> {
+  const dir = await tempDir(t);
+  const configFile = join(dir, "prometheus.yml");
+  await writeFile(configFile, config);
+  const daemon = new Daemon({
+    flags: { ...DEFAULT_FLAGS, configFile, listenAddress: "127.0.0.1:0", discoveryUpdateIntervalMs: 0, discoveryReloadIntervalMs: 0 },
+    logger: silentLogger,
+  });
+  t.after(() => daemon.close());
+  await daemon.start();
+  return daemon;
+}
+
+const STATIC_JOB = `scrape_configs:
+  - job_name: node
+    static_configs:
+      - targets: ['10.0.0.1:9100', '10.0.0.2:9100']
+        labels: {env: prod}
+      - targets: ['10.0.0.3:9100']
+        labels: {env: dev}
+`;
+
+test("http_sd: promsd consumes promsd's own /api/v1/sd/<job>", async (t) => {
+  const upstream = await startDaemon(t, STATIC_JOB);
+  const url = `${upstream.url.replace(/\/$/, "")}/api/v1/sd/node`;
+  const config = parseHttpSdConfig(parseYaml(`url: '${url}'\nrefresh_interval: 1s`, "/p.yml"), ConfigLocation.root("/p.yml"), { configDir: "/", profile: "v3" });
+  const stop = new AbortController();
+  t.after(() => stop.abort());
+  const updates = createHttpSdDiscoverer(config, { logger: silentLogger, registry: new Registry(), jobNames: ["node"], fetch, sleep: async () => true }).discover(stop.signal);
+  let last: readonly TargetGroup[] = [];
+  for await (const groups of updates) {
+    last = groups;
+    if (groups.flatMap((g) => g.targets).length === 3) break;
+  }
+  const byAddress = new Map(last.flatMap((g) => g.targets.map((target) => [target["__address__"], { ...g.labels, ...target }] as const)));
+  assert.deepEqual([...byAddress.keys()].sort(), ["10.0.0.1:9100", "10.0.0.2:9100", "10.0.0.3:9100"]);
+  assert.equal(byAddress.get("10.0.0.3:9100")?.["env"], "dev");
+  assert.equal(byAddress.get("10.0.0.1:9100")?.["job"], "node");
+  assert.equal(byAddress.get("10.0.0.1:9100")?.["__meta_url"], url);
+
+  // A second daemon whose job reads the first through http_sd serves the same final targets.
+  const downstream = await startDaemon(t, `scrape_configs:\n  - job_name: node\n    http_sd_configs:\n      - url: '${url}'\n        refresh_interval: 1s\n`);
+  const finalView = async (daemon: Daemon): Promise<string[]> => {
+    const response = await fetch(`${daemon.url.replace(/\/$/, "")}/api/v1/sd/node`);
+    const groups = (await response.json()) as { targets: string[]; labels: Record<string, string> }[]; // the http_sd wire format
+    return groups.flatMap((g) => g.targets.map((target) => JSON.stringify([target, Object.entries(g.labels).sort()]))).sort();
+  };
+  const want = await finalView(upstream);
+  await waitFor(async () => JSON.stringify(await finalView(downstream)) === JSON.stringify(want), { timeoutMs: 20_000, description: "downstream daemon serves upstream's targets" });
+});
