@@ -36,6 +36,8 @@ export { poll, sleep, type PollOptions } from "./providers/polling.js";
 export { staticProvider, type StaticConfig } from "./providers/static/index.js";
 export { fileProvider, type FileSdConfig } from "./providers/file/provider.js";
 export { dnsProvider } from "./providers/dns/provider.js";
+export { nerveProvider, serversetProvider } from "./providers/zookeeper/provider.js";
+export { consulProvider } from "./providers/consul/provider.js";
 
 // Model: label sets and target groups (core.md 1).
 export {
@@ -52,3 +54,6 @@ export {
 export { ConfigError, PromsdError, SourceError } from "./errors.js";
 export { DEFAULT_PROFILE, parseProfile, type Profile } from "./profile.js";
 export { createLogger, silentLogger, type Logger } from "./logging.js";
+
+// The daemon (`promsd run`): the same engine behind HTTP outputs.
+export { Daemon, DEFAULT_FLAGS, defaultConfigText, parseDaemonFlags, runDaemon, type DaemonFlags, type DaemonOptions } from "./daemon/index.js";
