@@ -1,0 +1,324 @@
+/**
+ * The web UI in a real browser (issue 7): headless Chromium (Debian's, via playwright-core) against a Daemon
+ * on 127.0.0.1 with file_sd jobs. Built once from ui/ into a temp dir, so the tests exercise the current source.
+ * Screenshots go to test-output/screenshots/ for review.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import type { BrowserContext, Page } from "playwright-core";
+import { Daemon } from "../../daemon/daemon.js";
+import { DEFAULT_FLAGS } from "../../daemon/flags.js";
+import { silentLogger } from "../../logging.js";
+import { createTempDir, runPromtoolSd, writeFiles, type SdEntry } from "../../testing/index.js";
+import { launchChromium, screenshot } from "./testing/chromium.js";
+
+// The callbacks passed to page.evaluate/waitForFunction run in the browser; these are the DOM names they use
+// (the Node tsconfig has no DOM lib).
+declare const document: { querySelectorAll(selector: string): { length: number }; querySelector(selector: string): { textContent: string | null } | null };
+declare const window: object;
+declare function requestAnimationFrame(callback: (time: number) => void): number;
+
+const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const XSS = "<img src=x onerror=alert(1)>";
+
+const CONFIG = `
+scrape_configs:
+  - job_name: node
+    file_sd_configs:
+      - files: [targets/node.json]
+        refresh_interval: 1s
+    relabel_configs:
+      - source_labels: [env]
+        regex: staging
+        action: drop
+      - source_labels: [__address__]
+        regex: "([^:]+):\\\\d+"
+        target_label: host
+      - source_labels: [__meta_filepath]
+        target_label: from_file
+      - regex: "team_(.+)"
+        action: labelmap
+        replacement: "owner_$1"
+  - job_name: web
+    file_sd_configs:
+      - files: [targets/web.json]
+        refresh_interval: 1s
+    relabel_configs:
+      - source_labels: [__address__]
+        regex: "noaddr:.*"
+        target_label: __address__
+        replacement: ""
+  - job_name: big
+    file_sd_configs:
+      - files: [targets/big.json]
+        refresh_interval: 1s
+`;
+
+function nodeTargets(extra: string[] = []): string {
+  return JSON.stringify([
+    { targets: ["10.0.0.1:9100", "10.0.0.2:9100", ...extra], labels: { env: "prod", team_db: "alice" } },
+    { targets: ["10.0.0.3:9100"], labels: { env: "staging" } },
+    { targets: ["10.0.0.4:9100"], labels: { env: "prod", note: XSS } },
+  ]);
+}
+
+const WEB_TARGETS = JSON.stringify([{ targets: ["web-0:8080", "web-1:8080", "noaddr:1"], labels: { tier: "frontend" } }]);
+const BIG_COUNT = 10_000;
+const BIG_TARGETS = JSON.stringify([
+  { targets: Array.from({ length: BIG_COUNT }, (_, i) => `big-${i}.example:9100`), labels: { fleet: "big" } },
+]);
+
+function run(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => void (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited ${code}: ${stderr}`))));
+  });
+}
+
+/** Replaces a file atomically, so the file provider never reads half of it. */
+async function replaceFile(path: string, content: string): Promise<void> {
+  await writeFile(`${path}.tmp`, content);
+  await rename(`${path}.tmp`, path);
+}
+
+const cleanups: (() => unknown)[] = [];
+const suiteScope = { after: (fn: () => unknown) => void cleanups.push(fn) };
+let dir = "";
+let daemon: Daemon;
+let context: BrowserContext;
+let page: Page;
+let promtoolNode: Promise<readonly SdEntry[]>;
+const dialogs: string[] = [];
+const foreignRequests: string[] = [];
+
+describe("ui in Chromium", { timeout: 120_000 }, () => {
+  before(async () => {
+    const tmp = await createTempDir("promsd-ui-");
+    cleanups.push(() => tmp.remove());
+    dir = tmp.path;
+    await writeFiles(dir, {
+      "prometheus.yml": CONFIG,
+      "targets/node.json": nodeTargets(),
+      "targets/web.json": WEB_TARGETS,
+      "targets/big.json": BIG_TARGETS,
+    });
+    // promtool always waits its --timeout; run it while the UI builds and the browser starts.
+    // The absolute config path makes promtool's __meta_filepath absolute, as the daemon's is.
+    promtoolNode = runPromtoolSd(dir, join(dir, "prometheus.yml"), "node", { timeoutMs: 2000 }).then((r) => {
+      assert.ok(r.entries, `promtool failed: ${r.stderr}`);
+      return r.entries;
+    });
+    const uiDir = join(dir, "ui-dist");
+    await run(process.execPath, [join(REPO_ROOT, "node_modules/vite/bin/vite.js"), "build", "ui", "--outDir", uiDir, "--emptyOutDir", "--logLevel", "error"]);
+    daemon = new Daemon({
+      // The profile of the reference promtool (2.42), so the debugger's labels can be compared with its output.
+      flags: { ...DEFAULT_FLAGS, profile: "v2.42", configFile: join(dir, "prometheus.yml"), listenAddress: "127.0.0.1:0", discoveryUpdateIntervalMs: 0, discoveryReloadIntervalMs: 0 },
+      logger: silentLogger,
+      uiDir,
+    });
+    cleanups.push(() => daemon.close());
+    await daemon.start();
+    context = await launchChromium(suiteScope);
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on("dialog", (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    context.on("request", (request) => {
+      if (!request.url().startsWith(daemon.url) && !request.url().startsWith("data:")) foreignRequests.push(request.url());
+    });
+  });
+
+  after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  });
+
+  function job(name: string) {
+    return page.locator(`.job[data-job="${name}"]`);
+  }
+
+  /** A fresh page load (a hash-only change would keep the previous test's tabs and filter). */
+  async function openTargets(): Promise<void> {
+    await page.goto("about:blank");
+    await page.goto(`${daemon.url}/#/targets`);
+    await page.locator('[data-testid="live"]', { hasText: "live" }).waitFor();
+  }
+
+  test("ui: the targets page lists every job with its active, dropped and failed counts", async () => {
+    await openTargets();
+    const cases = [
+      { job: "node", active: "3 active", dropped: "1 dropped", failed: "0 failed", rows: 3 },
+      { job: "web", active: "2 active", dropped: "0 dropped", failed: "1 failed", rows: 2 },
+      { job: "big", active: `${BIG_COUNT} active`, dropped: "0 dropped", failed: "0 failed", rows: 50 },
+    ];
+    for (const c of cases) {
+      await job(c.job).locator('[data-count="active"]', { hasText: c.active }).waitFor();
+      assert.equal(await job(c.job).locator('[data-count="dropped"]').textContent(), c.dropped, c.job);
+      assert.equal(await job(c.job).locator('[data-count="failed"]').textContent(), c.failed, c.job);
+      await waitForRows(c.job, c.rows);
+    }
+    // Final labels beside discovered labels: the relabeled `host` only appears on the final side.
+    const first = job("node").locator("tr.target-row").first();
+    assert.equal(await first.locator("td").nth(1).locator('[data-label="host"]').count(), 0);
+    assert.equal(await first.locator("td").nth(2).locator('[data-label="host"] .label-value').textContent(), "10.0.0.1");
+    await screenshot(page, "targets");
+  });
+
+  async function waitForRows(jobName: string, count: number): Promise<void> {
+    await page.waitForFunction(
+      ([name, n]) => document.querySelectorAll(`.job[data-job="${String(name)}"] tr.target-row`).length === n,
+      [jobName, count] as const,
+    );
+  }
+
+  test("ui: the text filter narrows every job's targets", async () => {
+    await openTargets();
+    await waitForRows("node", 3);
+    const cases = [
+      { filter: "10.0.0.1", node: 1, web: 0 },
+      { filter: 'owner_db="alice"', node: 2, web: 0 },
+      { filter: "tier=\"frontend\" web-1", node: 0, web: 1 },
+      { filter: "", node: 3, web: 2 },
+    ];
+    for (const c of cases) {
+      await page.getByTestId("filter").fill(c.filter);
+      await waitForRows("node", c.node);
+      await waitForRows("web", c.web);
+      if (c.filter === "10.0.0.1") await screenshot(page, "targets-filtered");
+    }
+  });
+
+  test("ui: a dropped target shows the rule that dropped it, a failed one its reason", async () => {
+    await openTargets();
+    await job("node").locator('[data-tab="dropped"]').click();
+    const why = job("node").locator("tr.target-row .why");
+    assert.equal(await why.textContent(), "dropped by relabel_configs[0]: action: drop, source_labels: [env], regex: staging");
+    await job("web").locator('[data-tab="failed"]').click();
+    assert.equal(await job("web").locator("tr.target-row .why").textContent(), "target building failed: no address");
+    await screenshot(page, "targets-dropped-failed");
+  });
+
+  test("ui: a label value with markup is shown as text and runs no script", async () => {
+    await openTargets();
+    const value = job("node").locator('tr.target-row [data-label="note"] .label-value').first();
+    await value.waitFor();
+    assert.equal(await value.textContent(), XSS);
+    assert.equal(await page.locator("main img").count(), 0);
+    assert.deepEqual(dialogs, []);
+  });
+
+  test("ui: a rewritten file_sd input appears live, without a reload", async () => {
+    await openTargets();
+    await waitForRows("node", 3);
+    await page.evaluate(() => Object.assign(window, { promsdMarker: "same page" }));
+    await replaceFile(join(dir, "targets/node.json"), nodeTargets(["10.0.0.9:9100"]));
+    await job("node").locator('[data-count="active"]', { hasText: "4 active" }).waitFor();
+    await job("node").locator('tr.target-row [data-label="host"] .label-value', { hasText: "10.0.0.9" }).waitFor();
+    assert.equal(await page.evaluate(() => (window as { promsdMarker?: string }).promsdMarker), "same page");
+    await screenshot(page, "targets-live");
+    await replaceFile(join(dir, "targets/node.json"), nodeTargets());
+    await job("node").locator('[data-count="active"]', { hasText: "3 active" }).waitFor();
+  });
+
+  test("ui: the relabel debugger's steps end in the labels promtool computes", async () => {
+    const promtool = await promtoolNode;
+    const kept = promtool.filter((e) => e.error === undefined && Object.keys(e.labels).length > 0);
+    assert.equal(kept.length, 3);
+    await page.goto(`${daemon.url}/#/debug`);
+    await page.getByTestId("job-select").selectOption("node");
+    for (const entry of kept) {
+      const address = entry.labels["__address__"] ?? "";
+      await page.getByTestId("target-select").selectOption({ label: `[active] ${address}` });
+      await page.getByTestId("run").click();
+      await page.locator('[data-testid="final-labels"]').waitFor();
+      await page.waitForFunction((a) => document.querySelector('[data-testid="final-labels"] tr[data-label="__address__"] td:last-child')?.textContent === a, address);
+      assert.equal(await page.locator(".step").count(), 5, "four rules and the result");
+      const final = await finalLabels(page);
+      assert.deepEqual(targetLabels(final), entry.labels, address);
+      if (address === "10.0.0.1:9100") await screenshot(page, "debugger-kept", { fullPage: true });
+    }
+    // The dropped target: promtool prints empty labels; the debugger says which rule dropped it.
+    const dropped = promtool.filter((e) => e.error === undefined && Object.keys(e.labels).length === 0);
+    assert.deepEqual(dropped.map((e) => e.discoveredLabels["__address__"]), ["10.0.0.3:9100"]);
+    await page.getByTestId("target-select").selectOption({ label: "[dropped] 10.0.0.3:9100" });
+    await page.getByTestId("run").click();
+    await page.getByTestId("verdict").filter({ hasText: "Dropped by relabel_configs[0]" }).waitFor();
+    assert.deepEqual(await page.getByTestId("step-keep").allTextContents(), ["dropped here", "not reached", "not reached", "not reached"]);
+    await screenshot(page, "debugger-dropped", { fullPage: true });
+  });
+
+  test("ui: the debugger takes a pasted label set and highlights changed labels", async () => {
+    await page.goto(`${daemon.url}/#/debug`);
+    await page.getByTestId("job-select").selectOption("node");
+    await page.getByTestId("labels-input").fill(JSON.stringify({ __address__: "db-1:5432", team_ops: "bob", note: XSS }));
+    await page.getByTestId("run").click();
+    await page.getByTestId("verdict").filter({ hasText: "Kept after every rule" }).waitFor();
+    const changes = await page.locator('.step[data-step="1"] tr[data-change]').evaluateAll((rows) =>
+      rows.map((r) => `${r.getAttribute("data-label") ?? ""}:${r.getAttribute("data-change") ?? ""}`),
+    );
+    assert.deepEqual(changes, ["__address__:same", "host:added", "note:same", "team_ops:same"]);
+    assert.equal(await page.locator('.step[data-step="3"] tr[data-label="owner_ops"]').getAttribute("data-change"), "added");
+    assert.equal(await page.locator("main img").count(), 0);
+    assert.deepEqual(dialogs, []);
+    await screenshot(page, "debugger-pasted", { fullPage: true });
+  });
+
+  test("ui: the service-discovery page shows each provider, its jobs, config and state", async () => {
+    await page.goto(`${daemon.url}/#/sd`);
+    const cases = [
+      { job: "node", targets: "3 groups, 4 targets" },
+      { job: "web", targets: "1 groups, 3 targets" },
+      { job: "big", targets: `1 groups, ${BIG_COUNT} targets` },
+    ];
+    for (const c of cases) {
+      const card = page.locator(".provider", { has: page.locator('[data-testid="jobs"]', { hasText: new RegExp(`^${c.job}$`) }) });
+      await card.locator('[data-testid="contributes"]', { hasText: c.targets }).waitFor();
+      assert.equal(await card.getByTestId("initial").textContent(), "yes");
+      assert.equal(await card.getByTestId("state").textContent(), "running");
+      assert.match((await card.getByTestId("config").textContent()) ?? "", /targets\/\w+\.json/);
+    }
+    await screenshot(page, "service-discovery", { fullPage: true });
+  });
+
+  test("ui: 10,000 targets render one page at a time and the page stays responsive", async () => {
+    await openTargets();
+    await waitForRows("big", 50);
+    await job("big").getByTestId("pager").filter({ hasText: `page 1 of ${BIG_COUNT / 50}` }).waitFor();
+    // The main thread answers promptly while the big job is on screen (generous bound: a frozen page never answers).
+    const started = Date.now();
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    assert.ok(Date.now() - started < 5000, "the page answers within 5 s");
+    await job("big").getByRole("button", { name: "next ›" }).click();
+    await job("big").getByTestId("pager").filter({ hasText: `page 2 of ${BIG_COUNT / 50}` }).waitFor();
+    await page.getByTestId("filter").fill("big-9999.example");
+    await waitForRows("big", 1);
+    assert.equal(await job("big").getByTestId("match-count").textContent(), `1 of ${BIG_COUNT} match`);
+    await screenshot(page, "targets-big-filtered");
+  });
+
+  test("ui: every request the pages made went to the daemon itself", () => {
+    assert.deepEqual(foreignRequests, []);
+  });
+});
+
+async function finalLabels(page: Page): Promise<Record<string, string>> {
+  return page.locator('[data-testid="final-labels"] tr').evaluateAll((rows) =>
+    Object.fromEntries(rows.map((r) => [r.getAttribute("data-label") ?? "", r.querySelector("td:last-child")?.textContent ?? ""])),
+  );
+}
+
+/** What target building makes of the relabeled labels (oracle: `__meta_*` removed, `instance` defaults to `__address__`). */
+function targetLabels(relabeled: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(relabeled)) if (!name.startsWith("__meta_")) out[name] = value;
+  out["instance"] ??= out["__address__"] ?? "";
+  return out;
+}
