@@ -10,6 +10,7 @@ import { silentLogger } from "../../logging.js";
 import type { TargetGroup } from "../../model/target-group.js";
 import type { Profile } from "../../profile.js";
 import { waitFor } from "../../testing/wait-for.js";
+import { sleep } from "../polling.js";
 import type { DiscovererDeps } from "../provider.js";
 import { parseHttpSdConfig, type HttpSdConfig } from "./config.js";
 import { createHttpSdDiscoverer, groupsFromResponse, refreshIntervalHeader } from "./discoverer.js";
@@ -266,4 +267,20 @@ test("http_sd: oversized bodies fail the refresh", async (t) => {
   await waitFor(async () => (await metricValue(registry, /^prometheus_sd_http_failures_total (\d+)/m)) === 1, { timeoutMs: 5_000 });
   stop.abort();
   assert.equal((await pending).done, true);
+});
+
+test("http_sd: aborting the discoverer leaves no sockets or timers behind", async (t) => {
+  const endpoint = await fakeEndpoint(t);
+  endpoint.reply = { status: 200, contentType: "application/json", body: '[{"targets": ["a:1"]}]' };
+  const count = (): number => process.getActiveResourcesInfo().filter((r) => r === "TCPSocketWrap" || r === "Timeout").length;
+  const baseline = count();
+  const stop = new AbortController();
+  const config = parse(`url: ${endpoint.origin}\nrefresh_interval: 50ms`);
+  const updates = createHttpSdDiscoverer(config, { logger: silentLogger, registry: new Registry(), jobNames: ["job"], fetch, sleep }).discover(stop.signal);
+  let seen = 0;
+  for await (const groups of updates) {
+    assert.equal(groups[0]?.targets[0]?.["__address__"], "a:1");
+    if (++seen === 3) stop.abort();
+  }
+  await waitFor(() => count() <= baseline, { timeoutMs: 5_000, description: `active sockets and timers back to ${baseline}` });
 });
