@@ -43,6 +43,12 @@ export class RoleWatch {
   readonly #onDirty: () => void;
   readonly #dirty = new Set<string>();
   readonly #fingerprints = new Map<string, string>();
+  /**
+   * Groups of the initial set whose fingerprint is not computed yet: hashing 100,000 groups before the
+   * first yield would delay the initial targets by seconds, so it happens after, in small slices (or on
+   * demand when the source changes first). Only references to groups already handed out are held.
+   */
+  readonly #unfingerprinted = new Map<string, TargetGroup>();
   readonly #byNode = new RefIndex();
   readonly #byRef = new RefIndex();
   readonly #unsubscribes: (() => void)[] = [];
@@ -129,7 +135,7 @@ export class RoleWatch {
       case "pod": {
         const pod = object as Pod;
         if (attach.node) this.#byNode.set(key, [pod.nodeName]);
-        const controller = controllerOf(pod.metadata);
+        const controller = attach.deployment || attach.job || attach.cronjob ? controllerOf(pod.metadata) : undefined;
         if (controller !== undefined && (controller.kind === "ReplicaSet" || controller.kind === "Job")) {
           this.#byRef.set(key, [`${controller.kind}/${pod.metadata.namespace}/${controller.name}`]);
         } else this.#byRef.delete(key);
@@ -199,16 +205,43 @@ export class RoleWatch {
       if (group === undefined) continue; // a node without address: emit nothing, the old group stays
       if (group.targets.length === 0 && Object.keys(group.labels).length === 0) {
         // A clearing group: remember nothing for the source, so memory follows live sources only.
-        if (this.#fingerprints.delete(source) || isInitial) out.push(group);
+        const wasEmitted = this.#fingerprints.delete(source) || this.#unfingerprinted.delete(source);
+        if (wasEmitted || isInitial) out.push(group);
         continue;
       }
-      const fingerprint = createHash("md5").update(JSON.stringify(group)).digest("base64");
+      if (isInitial) {
+        this.#unfingerprinted.set(source, group);
+        out.push(group);
+        continue;
+      }
+      this.#settle(source);
+      const fingerprint = fingerprintOf(group);
       if (this.#fingerprints.get(source) === fingerprint) continue;
       this.#fingerprints.set(source, fingerprint);
       out.push(group);
     }
     this.#dirty.clear();
     return out;
+  }
+
+  /** Computes the pending fingerprint of `source`, if any. */
+  #settle(source: string): void {
+    const pending = this.#unfingerprinted.get(source);
+    if (pending === undefined) return;
+    this.#unfingerprinted.delete(source);
+    this.#fingerprints.set(source, fingerprintOf(pending));
+  }
+
+  get hasUnfingerprinted(): boolean {
+    return this.#unfingerprinted.size > 0;
+  }
+
+  /** Fingerprints up to `count` groups of the initial set. */
+  fingerprintSome(count: number): void {
+    for (const source of this.#unfingerprinted.keys()) {
+      if (count-- <= 0) return;
+      this.#settle(source);
+    }
   }
 
   get hasDirty(): boolean {
@@ -218,6 +251,10 @@ export class RoleWatch {
   stop(): void {
     for (const unsubscribe of this.#unsubscribes.splice(0)) unsubscribe();
   }
+}
+
+function fingerprintOf(group: TargetGroup): string {
+  return createHash("md5").update(JSON.stringify(group)).digest("base64");
 }
 
 function keyOf(object: KubeObject): string {

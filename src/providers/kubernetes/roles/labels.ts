@@ -39,19 +39,47 @@ export function sanitize(name: string): string {
   return name.replace(/[^A-Za-z0-9_]/gu, "_");
 }
 
-const nameCache = new Map<string, string>();
 const NAME_CACHE_LIMIT = 100_000;
+const nameCaches = new Map<string, Map<string, string>>();
 
-/** `prefix + sanitize(key)`, memoised and interned. */
+/** `prefix + sanitize(key)`, memoised per prefix and interned. */
 export function labelName(prefix: string, key: string): string {
-  const cacheKey = prefix + "\u0000" + key;
-  let name = nameCache.get(cacheKey);
+  let cache = nameCaches.get(prefix);
+  if (cache === undefined) nameCaches.set(prefix, (cache = new Map()));
+  let name = cache.get(key);
   if (name === undefined) {
-    if (nameCache.size >= NAME_CACHE_LIMIT) nameCache.clear();
+    if (cache.size >= NAME_CACHE_LIMIT) cache.clear();
     name = intern(prefix + sanitize(key));
-    nameCache.set(cacheKey, name);
+    cache.set(key, name);
   }
   return name;
+}
+
+type NamePair = readonly [value: string, present: string];
+const pairCaches = new Map<string, Map<string, NamePair>>();
+
+function pairCache(kind: string, what: "label" | "annotation"): Map<string, NamePair> {
+  const id = `${kind}_${what}`;
+  let cache = pairCaches.get(id);
+  if (cache === undefined) pairCaches.set(id, (cache = new Map()));
+  else if (cache.size >= NAME_CACHE_LIMIT) cache.clear();
+  return cache;
+}
+
+/** Writes `<kind>_<what>_<key>` = value and `<kind>_<what>present_<key>` = "true" for every entry. */
+function addPairs(out: Labels, kind: string, what: "label" | "annotation", entries: Readonly<Record<string, string>>): void {
+  let cache: Map<string, NamePair> | undefined;
+  for (const key in entries) {
+    cache ??= pairCache(kind, what);
+    let pair = cache.get(key);
+    if (pair === undefined) {
+      const sanitized = sanitize(key);
+      pair = [intern(`${META}${kind}_${what}_${sanitized}`), intern(`${META}${kind}_${what}present_${sanitized}`)];
+      cache.set(key, pair);
+    }
+    out[pair[0]] = entries[key] ?? "";
+    out[pair[1]] = "true";
+  }
 }
 
 /**
@@ -60,15 +88,8 @@ export function labelName(prefix: string, key: string): string {
  * given input; Prometheus picks arbitrarily (spec 2.6.1).
  */
 export function addLabelsAndAnnotations(out: Labels, kind: string, meta: Meta): void {
-  const p = META + kind;
-  for (const key in meta.labels) {
-    out[labelName(p + "_label_", key)] = meta.labels[key] ?? "";
-    out[labelName(p + "_labelpresent_", key)] = "true";
-  }
-  for (const key in meta.annotations) {
-    out[labelName(p + "_annotation_", key)] = meta.annotations[key] ?? "";
-    out[labelName(p + "_annotationpresent_", key)] = "true";
-  }
+  addPairs(out, kind, "label", meta.labels);
+  addPairs(out, kind, "annotation", meta.annotations);
 }
 
 /** Spec 2.6.2 `meta(<kind>, object)`. */
