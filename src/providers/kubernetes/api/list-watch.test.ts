@@ -324,3 +324,34 @@ test("backoff: 800 ms doubling to a 30 s cap, jitter up to one step, reset after
   now += 120_001;
   assert.equal(backoff.next(), 1200);
 });
+
+test("informer registry: nothing left running after close (sockets, timers)", async () => {
+  const server = await FakeApiServer.start();
+  server.apply("pods", pod("a"));
+  const baseline = process.getActiveResourcesInfo().filter((r) => r !== "TTYWrap");
+  const registry = new Registry();
+  const client = await createKubeClient({ apiServer: server.url, kubeconfigFile: undefined, httpClientConfig: plainHttpClientConfig() }, { logger: silentLogger, registry });
+  const informers = new InformerRegistry(client, { logger: silentLogger, registry });
+  const stop = new AbortController();
+  const informer = informers.informer({ resource: { group: "", version: "v1", plural: "pods" }, decode: decodePod, decoderId: "test-pod" }, stop.signal);
+  await informer.waitForSync(stop.signal);
+  await waitFor(() => server.openWatches === 1, deadline);
+  stop.abort();
+  await informers.close();
+  client.close();
+  await waitFor(() => server.openWatches === 0, deadline);
+  await server.close();
+  // Earlier tests' sockets may still be closing, so compare counts: none may exceed its baseline; the
+  // server's own listening socket was part of the baseline.
+  const counts = (names: readonly string[]): Map<string, number> => {
+    const out = new Map<string, number>();
+    for (const name of names) out.set(name, (out.get(name) ?? 0) + 1);
+    return out;
+  };
+  const allowed = counts(baseline);
+  allowed.set("TCPServerWrap", (allowed.get("TCPServerWrap") ?? 1) - 1);
+  await waitFor(() => {
+    const now = counts(process.getActiveResourcesInfo().filter((r) => r !== "TTYWrap"));
+    return [...now].every(([name, n]) => n <= (allowed.get(name) ?? 0)) || undefined;
+  }, { ...deadline, description: "active resources back to the baseline" });
+});
