@@ -47,3 +47,53 @@ for (const fixture of loadFixtures()) {
     await runFixtureE2e(fixture, server);
   });
 }
+
+function podManifest(name: string, phase: string): Record<string, unknown> {
+  return {
+    metadata: { name, namespace: "shop", uid: `uid-${name}` },
+    spec: { nodeName: "n1", containers: [{ name: "app", image: "app:1", ports: [{ name: "http", containerPort: 8080, protocol: "TCP" }] }] },
+    status: { phase, podIP: "10.0.0.9", hostIP: "10.1.0.1" },
+  };
+}
+
+test("kubernetes e2e: a relist after 410 Gone and a server outage emit only real changes, with no blink", async (t) => {
+  const server = await FakeApiServer.start();
+  t.after(() => server.close());
+  server.apply("pods", podManifest("a", "Running"));
+  server.apply("pods", podManifest("b", "Running"));
+  const stop = new AbortController();
+  t.after(() => stop.abort());
+  const sleepFast = (ms: number, signal: AbortSignal) => testDeps().sleep(Math.min(ms, 50), signal);
+  const deps = { ...testDeps(), sleep: sleepFast };
+  const iterator = createKubernetesDiscoverer(testConfig("pod", { apiServer: server.url }), deps, { connect: connectKubernetes }).discover(stop.signal)[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  assert.deepEqual((first.value as readonly TargetGroup[]).map((g) => g.source).sort(), ["pod/shop/a", "pod/shop/b"]);
+  const pending: { next?: Promise<IteratorResult<readonly TargetGroup[]>> | undefined } = {};
+  // Expire the watch and forget history: the relist finds a unchanged, b gone, c new.
+  server.delete("pods", "shop", "b");
+  server.apply("pods", podManifest("c", "Pending"));
+  server.compact();
+  server.expireWatches();
+  const seen = new Map<string, TargetGroup>();
+  while (!seen.has("pod/shop/b") || !seen.has("pod/shop/c")) {
+    const batch = await nextWithin(iterator, pending, 10_000);
+    assert.ok(batch, "expected the changes after the relist");
+    for (const g of batch) seen.set(g.source, g);
+  }
+  assert.equal(seen.has("pod/shop/a"), false, "an unchanged pod must not be re-emitted (no delete-then-add)");
+  assert.equal(seen.get("pod/shop/b")?.targets.length, 0);
+  // Down and back up: a change made while reconnecting still arrives.
+  await server.down();
+  await server.up();
+  server.apply("pods", podManifest("a", "Failed"));
+  for (;;) {
+    const batch = await nextWithin(iterator, pending, 10_000);
+    assert.ok(batch, "expected pod a's change after the outage");
+    const a = batch.find((g) => g.source === "pod/shop/a");
+    assert.ok(batch.every((g) => g.source === "pod/shop/a"), "only the changed pod is emitted");
+    if (a !== undefined) {
+      assert.equal(a.labels["__meta_kubernetes_pod_phase"], "Failed");
+      break;
+    }
+  }
+});
