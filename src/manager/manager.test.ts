@@ -241,14 +241,14 @@ test("manager: provider statuses describe each running provider", async (t) => {
   const config = { files: ["/t/x.json"], secret: new Secret("pw") };
   h.apply({ a: [config], b: [config] });
   assert.deepEqual(h.manager.providerStatuses(), [
-    { name: "file/0", mechanism: "file", jobs: ["a", "b"], config, state: "running", hasInitialSet: false, updatesReceived: 0, groupCount: 0, targetCount: 0 },
+    { name: "file/0", mechanism: "file", jobs: ["a", "b"], config, state: "running", hasInitialSet: false, updatesReceived: 0, groupCount: 0, targetCount: 0, errorCount: 0 },
   ]);
   h.file.created[0]?.push([group("s1", ["h1:1", "h2:1"]), group("s2", ["h3:1"])]);
   await settle();
   const [status] = h.manager.providerStatuses();
   assert.deepEqual({ ...status, config: undefined }, {
     name: "file/0", mechanism: "file", jobs: ["a", "b"], config: undefined, state: "running", hasInitialSet: true,
-    lastUpdateMs: 5000, updatesReceived: 1, groupCount: 2, targetCount: 3,
+    lastUpdateMs: 5000, updatesReceived: 1, groupCount: 2, targetCount: 3, errorCount: 0,
   });
   assert.equal(JSON.stringify(status?.config), '{"files":["/t/x.json"],"secret":"<secret>"}');
 });

@@ -10,6 +10,7 @@ import { DEFAULT_PROFILE, type Profile } from "../profile.js";
 import { sleep as defaultSleep } from "../providers/polling.js";
 import type { ProviderDefinition, SdConfig } from "../providers/provider.js";
 import { ManagerMetrics } from "./manager-metrics.js";
+import type { ProviderError } from "./provider-errors.js";
 import { type PoolChanges, type PoolProvider, type ProviderState, ProviderPool } from "./provider-pool.js";
 import { type Snapshot, TargetStore } from "./target-store.js";
 import { type Clock, systemClock, Throttle } from "./throttle.js";
@@ -50,6 +51,9 @@ export interface ProviderStatus {
   readonly updatesReceived: number;
   readonly groupCount: number;
   readonly targetCount: number;
+  /** Warnings and errors the provider logged; the latest with its time (absent when none). */
+  readonly errorCount: number;
+  readonly lastError?: ProviderError;
 }
 
 export type SnapshotListener = (snapshot: ReadonlyMap<string, readonly TargetGroup[]>) => void;
@@ -155,6 +159,8 @@ export class DiscoveryManager {
         updatesReceived: p.updatesReceived,
         groupCount: groups.length,
         targetCount: groups.reduce((n, g) => n + g.targets.length, 0),
+        errorCount: p.errorCount,
+        ...(p.lastError === undefined ? {} : { lastError: p.lastError }),
       };
     });
   }

@@ -10,6 +10,7 @@ import { emptyGroup, type TargetGroup } from "../model/target-group.js";
 import type { Profile } from "../profile.js";
 import type { Discoverer, DiscovererDeps, ProviderDefinition, SdConfig } from "../providers/provider.js";
 import { canonicalConfigKey } from "./config-key.js";
+import { type ProviderError, ProviderErrors } from "./provider-errors.js";
 
 export interface PoolJob {
   readonly jobName: string;
@@ -34,6 +35,9 @@ export interface PoolProvider {
   readonly hasInitialSet: boolean;
   readonly lastUpdateMs: number | undefined;
   readonly updatesReceived: number;
+  /** Warnings and errors the provider logged (failed refreshes, bad files, …), and the latest one. */
+  readonly errorCount: number;
+  readonly lastError: ProviderError | undefined;
 }
 
 export interface PoolEvents {
@@ -108,7 +112,16 @@ class ProviderEntry implements PoolProvider {
     readonly firstJob: string,
     readonly discoverer: Discoverer,
     readonly logger: Logger,
+    readonly errors: ProviderErrors,
   ) {}
+
+  get errorCount(): number {
+    return this.errors.count;
+  }
+
+  get lastError(): ProviderError | undefined {
+    return this.errors.last;
+  }
 }
 
 export class ProviderPool {
@@ -234,15 +247,16 @@ export class ProviderPool {
     }
     const name = `${mechanism}/${this.#options.profile === "v2.42" ? created.length : this.#lifetimeCount}`;
     const logger = this.#options.logger.child({ provider: name });
+    const errors = new ProviderErrors(this.#options.now);
     let discoverer: Discoverer;
     try {
       if (definition === undefined) throw new Error(`unknown service discovery mechanism "${mechanism}"`);
-      discoverer = definition.createDiscoverer(config, this.#deps(logger, job));
+      discoverer = definition.createDiscoverer(config, this.#deps(errors.watch(logger), job));
     } catch (error) {
       return this.#creationFailed(error, mechanism, job);
     }
     this.#lifetimeCount++;
-    const entry = new ProviderEntry(name, mechanism, key, config, job, discoverer, logger);
+    const entry = new ProviderEntry(name, mechanism, key, config, job, discoverer, logger, errors);
     entry.newSubscribers.add(job);
     created.push(entry);
     return true;
@@ -278,6 +292,7 @@ export class ProviderPool {
       // The Discoverer contract says transient failures are reported, never thrown; a throw is a bug in the
       // provider. Keep its last groups (the consumer keeps targets) and say so loudly.
       entry.state = "failed";
+      entry.errors.record({ err: error }, "Discoverer failed unexpectedly");
       entry.logger.error({ err: error, mechanism: entry.mechanism }, "Discoverer failed unexpectedly (a bug in the provider): its last target groups are kept until its config changes");
       this.#options.events.finished(entry, "failed");
     }
