@@ -34,6 +34,8 @@ export interface ProviderInfo {
   updatesReceived: number;
   groupCount: number;
   targetCount: number;
+  errorCount: number;
+  lastError: { message: string; atMs: number } | null;
 }
 
 export interface RelabelRule {

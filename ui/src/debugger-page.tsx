@@ -150,7 +150,10 @@ function StepList({ input, steps }: { input: Labels; steps: RelabelStep[] }) {
       })}
       {dropIndex < 0 && (
         <div class="step final" data-testid="final-labels">
-          <div class="step-head"><span class="step-index">Result</span></div>
+          <div class="step-head">
+            <span class="step-index">Result</span>
+            <span class="muted small">labels after relabeling; target building then removes __meta_* and sets instance from __address__ when missing</span>
+          </div>
           <FinalTable labels={final} />
         </div>
       )}

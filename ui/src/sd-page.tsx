@@ -40,7 +40,13 @@ function ProviderCard({ provider: p }: { provider: ProviderInfo }) {
           <tr><th>Last update</th><td>{formatTime(p.lastUpdateMs)}</td></tr>
           <tr><th>Updates received</th><td>{p.updatesReceived}</td></tr>
           <tr><th>Groups / targets contributed</th><td data-testid="contributes">{p.groupCount} groups, {p.targetCount} targets</td></tr>
-          <tr><th>Errors</th><td class="muted">see the log and prometheus_sd_*_failures_total on /metrics</td></tr>
+          <tr><th>Errors reported</th><td data-testid="error-count">{p.errorCount}</td></tr>
+          <tr>
+            <th>Last error</th>
+            <td data-testid="last-error" class={p.lastError ? "error" : "muted"}>
+              {p.lastError ? `${p.lastError.message} (${formatTime(p.lastError.atMs)})` : "none"}
+            </td>
+          </tr>
         </tbody>
       </table>
       <details open>

@@ -76,6 +76,8 @@ export function providersHandler(options: UiApiOptions): () => HttpResponse {
       updatesReceived: p.updatesReceived,
       groupCount: p.groupCount,
       targetCount: p.targetCount,
+      errorCount: p.errorCount,
+      lastError: p.lastError ?? null,
     }));
     // Secret's toJSON() prints "<secret>", so the replacer never sees a secret's value.
     return apiSuccess(JSON.stringify({ providers }, configValue));

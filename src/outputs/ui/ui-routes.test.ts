@@ -28,6 +28,8 @@ const PROVIDER: ProviderStatus = {
   updatesReceived: 3,
   groupCount: 2,
   targetCount: 5,
+  errorCount: 2,
+  lastError: { message: "Error refreshing targets: connection refused", atMs: 1_700_000_001_000 },
 };
 
 async function setup(t: { after(fn: () => unknown): void }) {
@@ -118,6 +120,8 @@ test("ui: /api/v1/promsd/providers shows state and config with secrets masked", 
     updatesReceived: 3,
     groupCount: 2,
     targetCount: 5,
+    errorCount: 2,
+    lastError: { message: "Error refreshing targets: connection refused", atMs: 1_700_000_001_000 },
   });
 });
 

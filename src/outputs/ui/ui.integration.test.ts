@@ -56,6 +56,10 @@ scrape_configs:
     file_sd_configs:
       - files: [targets/big.json]
         refresh_interval: 1s
+  - job_name: broken
+    file_sd_configs:
+      - files: [targets/broken.json]
+        refresh_interval: 1s
 `;
 
 function nodeTargets(extra: string[] = []): string {
@@ -108,6 +112,7 @@ describe("ui in Chromium", { timeout: 120_000 }, () => {
       "targets/node.json": nodeTargets(),
       "targets/web.json": WEB_TARGETS,
       "targets/big.json": BIG_TARGETS,
+      "targets/broken.json": "[{\"targets\": ",
     });
     // promtool always waits its --timeout; run it while the UI builds and the browser starts.
     // The absolute config path makes promtool's __meta_filepath absolute, as the daemon's is.
@@ -284,7 +289,12 @@ describe("ui in Chromium", { timeout: 120_000 }, () => {
       assert.equal(await card.getByTestId("initial").textContent(), "yes");
       assert.equal(await card.getByTestId("state").textContent(), "running");
       assert.match((await card.getByTestId("config").textContent()) ?? "", /targets\/\w+\.json/);
+      assert.equal(await card.getByTestId("error-count").textContent(), "0");
     }
+    // A provider that cannot read its file reports the error and how often it happened.
+    const broken = page.locator(".provider", { has: page.locator('[data-testid="jobs"]', { hasText: /^broken$/ }) });
+    await broken.getByTestId("last-error").filter({ hasText: /Error reading file \(.*broken\.json\)/ }).waitFor();
+    assert.notEqual(await broken.getByTestId("error-count").textContent(), "0");
     await screenshot(page, "service-discovery", { fullPage: true });
   });
 
