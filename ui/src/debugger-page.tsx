@@ -16,6 +16,8 @@ export function DebuggerPage({ query }: { query: URLSearchParams }) {
   const [labelsText, setLabelsText] = useState(() => prettyLabels(query.get("labels")));
   const [steps, setSteps] = useState<{ input: Labels; steps: RelabelStep[] } | undefined>();
   const [error, setError] = useState<string | undefined>();
+  // The picker's selection, cleared when the label set is edited by hand so it never names another target.
+  const [picked, setPicked] = useState("");
 
   useEffect(() => {
     if (job === "" && live.jobs[0]) setJob(live.jobs[0].name);
@@ -52,10 +54,10 @@ export function DebuggerPage({ query }: { query: URLSearchParams }) {
             {live.jobs.map((j) => <option key={j.name} value={j.name}>{j.name}</option>)}
           </select>
         </label>
-        <TargetPicker job={job} onPick={(labels) => setLabelsText(JSON.stringify(labels, null, 2))} />
+        <TargetPicker job={job} picked={picked} onPick={(id, labels) => { setPicked(id); setLabelsText(JSON.stringify(labels, null, 2)); }} />
         <label class="block">
           Label set (JSON object)
-          <textarea data-testid="labels-input" rows={8} value={labelsText} onInput={(e) => setLabelsText((e.target as HTMLTextAreaElement).value)} />
+          <textarea data-testid="labels-input" rows={8} value={labelsText} onInput={(e) => { setPicked(""); setLabelsText((e.target as HTMLTextAreaElement).value); }} />
         </label>
         <button data-testid="run" onClick={() => void run()} disabled={job === ""}>Show relabel steps</button>
       </div>
@@ -74,7 +76,7 @@ function prettyLabels(text: string | null): string {
   }
 }
 
-function TargetPicker({ job, onPick }: { job: string; onPick: (labels: Labels) => void }) {
+function TargetPicker({ job, picked, onPick }: { job: string; picked: string; onPick: (id: string, labels: Labels) => void }) {
   const [data, setData] = useState<JobTargets | undefined>();
   const [filter, setFilter] = useState("");
   useEffect(() => {
@@ -85,26 +87,29 @@ function TargetPicker({ job, onPick }: { job: string; onPick: (labels: Labels) =
   }, [job]);
   const choices = useMemo(() => {
     if (!data) return [];
+    // Ids stay stable while the search narrows the list, so the selection keeps naming the same target.
     const all = [
-      ...data.active.map((t) => ({ kind: "active", labels: t.discoveredLabels })),
-      ...data.dropped.map((t) => ({ kind: "dropped", labels: t.discoveredLabels })),
-      ...data.failed.map((t) => ({ kind: "failed", labels: t.discoveredLabels })),
+      ...data.active.map((t, i) => ({ id: `active:${i}`, kind: "active", labels: t.discoveredLabels })),
+      ...data.dropped.map((t, i) => ({ id: `dropped:${i}`, kind: "dropped", labels: t.discoveredLabels })),
+      ...data.failed.map((t, i) => ({ id: `failed:${i}`, kind: "failed", labels: t.discoveredLabels })),
     ];
     return all.filter((c) => matchesFilter(searchText(c.labels), filter)).slice(0, MAX_CHOICES);
   }, [data, filter]);
   return (
     <div class="picker">
-      <input type="search" placeholder="Find a discovered target…" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
+      <input type="search" class="picker-filter" placeholder="Find a discovered target…" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
       <select
         data-testid="target-select"
+        value={picked}
         onChange={(e) => {
-          const choice = choices[Number((e.target as HTMLSelectElement).value)];
-          if (choice) onPick(choice.labels);
+          const id = (e.target as HTMLSelectElement).value;
+          const choice = choices.find((c) => c.id === id);
+          if (choice) onPick(id, choice.labels);
         }}
       >
         <option value="">Pick a target ({choices.length}{choices.length === MAX_CHOICES ? "+" : ""})</option>
-        {choices.map((c, i) => (
-          <option key={i} value={String(i)}>
+        {choices.map((c) => (
+          <option key={c.id} value={c.id}>
             [{c.kind}] {c.labels["__address__"] ?? "(no address)"}
           </option>
         ))}
