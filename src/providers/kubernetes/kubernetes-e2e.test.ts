@@ -97,3 +97,22 @@ test("kubernetes e2e: a relist after 410 Gone and a server outage emit only real
     }
   }
 });
+
+test("kubernetes e2e: aborting the discoverer leaves no socket or timer behind", async (t) => {
+  const server = await FakeApiServer.start();
+  t.after(() => server.close());
+  server.apply("pods", podManifest("a", "Running"));
+  const count = () => process.getActiveResourcesInfo().filter((r) => r !== "TTYWrap").length;
+  const baseline = count();
+  const stop = new AbortController();
+  const config = testConfig("endpoints", { apiServer: server.url, attach: { node: true, namespace: true, deployment: true } });
+  const iterator = createKubernetesDiscoverer(config, testDeps(), { connect: connectKubernetes }).discover(stop.signal)[Symbol.asyncIterator]();
+  await iterator.next();
+  assert.ok(server.openWatches > 0);
+  stop.abort();
+  assert.equal((await iterator.next()).done, true);
+  const deadline = Date.now() + 10_000;
+  while ((count() > baseline || server.openWatches > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(server.openWatches, 0, "watches still open");
+  assert.ok(count() <= baseline, `active resources ${process.getActiveResourcesInfo().join(",")} above baseline ${baseline}`);
+});

@@ -276,3 +276,19 @@ test("kubernetes: the iterator ends once the signal aborts", async () => {
   d.stop.abort();
   assert.equal((await d.iterator.next()).done, true);
 });
+
+test("kubernetes: own_namespace adds the service-account namespace verbatim after names (spec 1.3, 1.4)", async (t) => {
+  const { mkdtemp, writeFile, rm } = await import("node:fs/promises");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { namespacesToWatch } = await import("./discoverer.js");
+  const dir = await mkdtemp(join(tmpdir(), "promsd-sa-"));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const config = { ...testConfig("pod", { namespaces: ["a"] }), namespaces: { names: ["a"], ownNamespace: true } };
+  await assert.rejects(namespacesToWatch(config, dir), /could not determine the pod's namespace/);
+  await writeFile(join(dir, "namespace"), "");
+  await assert.rejects(namespacesToWatch(config, dir), /could not read own namespace name \(empty file\)/);
+  await writeFile(join(dir, "namespace"), "monitoring\n");
+  assert.deepEqual(await namespacesToWatch(config, dir), ["a", "monitoring\n"]);
+  assert.deepEqual(await namespacesToWatch(testConfig("pod"), dir), [undefined]);
+});
