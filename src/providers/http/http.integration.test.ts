@@ -55,7 +55,7 @@ function sortedEntries(run: SdRun): string[] {
 }
 
 test("http_sd (oracle): promtool 2.42 and promsd sd print the same targets for every answer", async (t) => {
-  const limit = createLimiter(4);
+  const limit = createLimiter(2);
   let compared = 0;
   await Promise.all(CORPUS.map((c) => limit(async () => {
     const seen: IncomingHttpHeaders[] = [];

@@ -42,7 +42,7 @@ function sortedEntries(run: SdRun): string[] {
 }
 
 test("marathon (oracle): promtool 2.42 and promsd sd print the same targets for every fake Marathon state", async (t) => {
-  const limit = createLimiter(4);
+  const limit = createLimiter(2);
   let compared = 0;
   await Promise.all(CORPUS.map((c) => limit(async () => {
     const marathon = await startFakeMarathon({ apps: c.apps ?? [] });
