@@ -4,8 +4,16 @@ import { fetchProviders, type ProviderInfo } from "./api";
 import { formatTime } from "./labels";
 import { useLive } from "./live";
 
+/** Provider state changes (errors, refreshes) without target changes too, so the page also polls. */
+const POLL_MS = 5000;
+
 export function SdPage() {
   const live = useLive();
+  const [poll, setPoll] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setPoll((n) => n + 1), POLL_MS);
+    return () => clearInterval(timer);
+  }, []);
   const [providers, setProviders] = useState<ProviderInfo[] | undefined>();
   const [error, setError] = useState<string | undefined>();
   useEffect(() => {
@@ -15,7 +23,7 @@ export function SdPage() {
       (e: unknown) => { if (!abort.signal.aborted) setError(String(e)); },
     );
     return () => abort.abort();
-  }, [live.tick]);
+  }, [live.tick, poll]);
   return (
     <section>
       <h2>Service discovery</h2>
