@@ -282,3 +282,36 @@ test("marathon: a server that never answers times out after refresh_interval", a
   stop.abort();
   assert.equal((await pending).done, true);
 });
+
+test("marathon: one server per refresh, no fail-over within a refresh", async (t) => {
+  const first = await fake(t, [app("a", [["a1", "h", 1]])]);
+  const second = await fake(t, [app("b", [["b1", "h", 2]])]);
+  const registry = new Registry();
+  const ticks = manualTicks();
+  const stop = new AbortController();
+  t.after(() => stop.abort());
+  const picks = [0, 1, 0];
+  const config = parse(`servers: ['${first.url}', '${second.url}']`);
+  const pickServer = (count: number): number => {
+    assert.equal(count, 2);
+    return picks.shift() ?? 0;
+  };
+  const updates = createMarathonDiscoverer(config, { logger: silentLogger, registry, jobNames: ["job"], fetch, sleep: ticks.sleep }, { pickServer }).discover(stop.signal)[Symbol.asyncIterator]();
+  const next = async (): Promise<string[]> => {
+    const result = await updates.next();
+    assert.ok(!result.done);
+    return brief(result.value);
+  };
+  assert.deepEqual(await next(), ["a: h:1"]);
+  ticks.tick();
+  assert.deepEqual(await next(), ["a: ", "b: h:2"]);
+  // The picked server fails: the refresh fails, the other server is not tried.
+  first.answerNext({ status: 503, body: "" });
+  const pending = updates.next();
+  ticks.tick();
+  await waitFor(async () => (await failuresCounted(registry)) === 1, { timeoutMs: 5_000 });
+  assert.equal(second.requests.length, 1);
+  assert.equal(first.requests.length, 2);
+  stop.abort();
+  assert.equal((await pending).done, true);
+});
