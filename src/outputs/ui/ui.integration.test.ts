@@ -209,6 +209,10 @@ describe("ui in Chromium", { timeout: 120_000 }, () => {
     await job("web").locator('[data-tab="failed"]').click();
     assert.equal(await job("web").locator("tr.target-row .why").textContent(), "target building failed: no address");
     await screenshot(page, "targets-dropped-failed");
+    // Its "debug relabeling" link opens the debugger on that target, which runs the trace at once.
+    await job("node").locator("tr.target-row .debug-link").click();
+    await page.getByTestId("verdict").filter({ hasText: "Dropped by relabel_configs[0]" }).waitFor();
+    assert.equal(await page.getByTestId("job-select").inputValue(), "node");
   });
 
   test("ui: a label value with markup is shown as text and runs no script", async () => {
