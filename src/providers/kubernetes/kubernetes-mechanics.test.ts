@@ -292,3 +292,20 @@ test("kubernetes: own_namespace adds the service-account namespace verbatim afte
   assert.deepEqual(await namespacesToWatch(config, dir), ["a", "monitoring\n"]);
   assert.deepEqual(await namespacesToWatch(testConfig("pod"), dir), [undefined]);
 });
+
+test("kubernetes metrics: the work queue counts de-duplicated keys, observes each processed key and drains to depth 0", async () => {
+  const registry = new Registry();
+  const cluster = new FakeCluster([pod("a"), pod("b")]);
+  const d = start(cluster, testConfig("pod"), registry);
+  try {
+    await d.next();
+    cluster.upsert(pod("a", { phase: "Failed" }));
+    cluster.upsert(pod("a", { phase: "Succeeded" }));
+    await d.next();
+    const value = async (name: string, suffix = "") => (await registry.getSingleMetric(name)?.get())?.values.find((v) => v.labels["queue_name"] === "pod" && (suffix === "" || (v as { metricName?: string }).metricName === name + suffix))?.value;
+    assert.equal(await value("prometheus_sd_kubernetes_workqueue_items_total"), 3);
+    assert.equal(await value("prometheus_sd_kubernetes_workqueue_depth"), 0);
+    assert.equal(await value("prometheus_sd_kubernetes_workqueue_latency_seconds", "_count"), 3);
+    assert.equal(await value("prometheus_sd_kubernetes_workqueue_work_duration_seconds", "_count"), 3);
+  } finally { d.stop.abort(); }
+});

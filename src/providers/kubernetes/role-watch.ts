@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { emptyGroup, type TargetGroup } from "../../model/target-group.js";
 import type { Informer, InformerEvent, KubeObject, ResourceRef } from "./api/types.js";
 import type { KubernetesConfig } from "./config.js";
-import type { KubernetesMetrics } from "./metrics.js";
+import { roleQueueMetrics, type KubernetesMetrics, type RoleQueueMetrics } from "./metrics.js";
 import type { EndpointSlice, Endpoints, MetaOnly, Node, Pod, Service } from "./objects.js";
 import { RefIndex } from "./ref-index.js";
 import { endpointsNodeRefs, endpointsPodRefs } from "./roles/endpoints.js";
@@ -39,9 +39,10 @@ export class RoleWatch {
   readonly #config: KubernetesConfig;
   /** undefined = all namespaces. */
   readonly #namespace: string | undefined;
-  readonly #metrics: KubernetesMetrics;
+  readonly #metrics: RoleQueueMetrics;
   readonly #onDirty: () => void;
-  readonly #dirty = new Set<string>();
+  /** Dirty keys with the time they were queued (ms), in queue order. */
+  readonly #dirty = new Map<string, number>();
   readonly #fingerprints = new Map<string, string>();
   /**
    * Groups of the initial set whose fingerprint is not computed yet: hashing 100,000 groups before the
@@ -59,7 +60,7 @@ export class RoleWatch {
     this.#role = options.role;
     this.#config = options.config;
     this.#namespace = options.namespace;
-    this.#metrics = options.metrics;
+    this.#metrics = roleQueueMetrics(options.metrics, options.role);
     this.#onDirty = options.onDirty;
     this.#caches = { attach: options.config.attachMetadata };
   }
@@ -82,7 +83,7 @@ export class RoleWatch {
     this.#openCaches(open);
     const results = await Promise.all(awaited.map((i) => i.waitForSync(signal)));
     if (signal.aborted || results.includes(false)) return false;
-    for (const object of this.#primary?.list() ?? []) this.#dirty.add(keyOf(object));
+    this.#markAll([...(this.#primary?.list() ?? [])].map(keyOf));
     return true;
   }
 
@@ -107,18 +108,27 @@ export class RoleWatch {
   }
 
   #mark(key: string): void {
-    this.#dirty.add(key);
+    this.#enqueue(key, performance.now());
     this.#onDirty();
   }
 
   #markAll(keys: Iterable<string>): void {
+    const now = performance.now();
     let isAny = false;
-    for (const key of keys) { this.#dirty.add(key); isAny = true; }
+    for (const key of keys) { this.#enqueue(key, now); isAny = true; }
     if (isAny) this.#onDirty();
   }
 
+  /** Adds `key` unless it is already waiting (the queue de-duplicates, as client-go's does). */
+  #enqueue(key: string, now: number): void {
+    if (this.#dirty.has(key)) return;
+    this.#dirty.set(key, now);
+    this.#metrics.items.inc();
+    this.#metrics.depth.set(this.#dirty.size);
+  }
+
   #onPrimary(event: InformerEvent<KubeObject>): void {
-    this.#metrics.events.labels(this.#role, event.type).inc();
+    this.#metrics.events[this.#role][event.type].inc();
     if (event.type === "delete") {
       this.#byNode.delete(event.key);
       this.#byRef.delete(event.key);
@@ -160,7 +170,7 @@ export class RoleWatch {
   }
 
   #onService(event: InformerEvent<Service>): void {
-    this.#metrics.events.labels("service", event.type).inc();
+    this.#metrics.events.service[event.type].inc();
     if (this.#role === "endpoints") {
       if (this.#primary?.get(event.key) !== undefined) this.#mark(event.key);
     } else {
@@ -172,7 +182,7 @@ export class RoleWatch {
     // Endpoints only: every pod update is counted, and a phase change re-evaluates the Endpoints objects
     // listing the pod under `addresses` (2.51+). The endpointslice role ignores pod events (spec 7.1).
     if (this.#role !== "endpoints" || event.type !== "update") return;
-    this.#metrics.events.labels("pod", "update").inc();
+    this.#metrics.events.pod.update.inc();
     if (event.old !== undefined && event.old.phase !== event.object.phase) this.#markAll(this.#byRef.keysFor(event.key));
   }
 
@@ -197,31 +207,39 @@ export class RoleWatch {
    */
   drain(isInitial: boolean): TargetGroup[] {
     const out: TargetGroup[] = [];
-    const prefix = SOURCE_PREFIX[this.#role];
-    for (const key of this.#dirty) {
-      const source = `${prefix}/${key}`;
-      const object = this.#primary?.get(key);
-      const group = object === undefined ? emptyGroup(source) : buildGroup(this.#role, object, this.#caches);
-      if (group === undefined) continue; // a node without address: emit nothing, the old group stays
-      if (group.targets.length === 0 && Object.keys(group.labels).length === 0) {
-        // A clearing group: remember nothing for the source, so memory follows live sources only.
-        const wasEmitted = this.#fingerprints.delete(source) || this.#unfingerprinted.delete(source);
-        if (wasEmitted || isInitial) out.push(group);
-        continue;
-      }
-      if (isInitial) {
-        this.#unfingerprinted.set(source, group);
-        out.push(group);
-        continue;
-      }
-      this.#settle(source);
-      const fingerprint = fingerprintOf(group);
-      if (this.#fingerprints.get(source) === fingerprint) continue;
-      this.#fingerprints.set(source, fingerprint);
-      out.push(group);
+    const { latency, workDuration } = this.#metrics;
+    for (const [key, queuedAt] of this.#dirty) {
+      const started = performance.now();
+      latency.observe((started - queuedAt) / 1000);
+      const group = this.#process(key, isInitial);
+      if (group !== undefined) out.push(group);
+      workDuration.observe((performance.now() - started) / 1000);
     }
     this.#dirty.clear();
+    this.#metrics.depth.set(0);
     return out;
+  }
+
+  /** Rebuilds one key; returns the group to emit, or undefined when nothing changed. */
+  #process(key: string, isInitial: boolean): TargetGroup | undefined {
+    const source = `${SOURCE_PREFIX[this.#role]}/${key}`;
+    const object = this.#primary?.get(key);
+    const group = object === undefined ? emptyGroup(source) : buildGroup(this.#role, object, this.#caches);
+    if (group === undefined) return undefined; // a node without address: emit nothing, the old group stays
+    if (group.targets.length === 0 && Object.keys(group.labels).length === 0) {
+      // A clearing group: remember nothing for the source, so memory follows live sources only.
+      const wasEmitted = this.#fingerprints.delete(source) || this.#unfingerprinted.delete(source);
+      return wasEmitted || isInitial ? group : undefined;
+    }
+    if (isInitial) {
+      this.#unfingerprinted.set(source, group);
+      return group;
+    }
+    this.#settle(source);
+    const fingerprint = fingerprintOf(group);
+    if (this.#fingerprints.get(source) === fingerprint) return undefined;
+    this.#fingerprints.set(source, fingerprint);
+    return group;
   }
 
   /** Computes the pending fingerprint of `source`, if any. */
