@@ -90,6 +90,8 @@ export class FakeApiServer {
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
   readonly #objects = new Map<FakeResource, Map<string, StoredObject>>();
+  /** Sorted keys per resource for paging, rebuilt only after an object was added or removed. */
+  readonly #sortedKeys = new Map<FakeResource, string[]>();
   readonly #history: HistoryEvent[] = [];
   readonly #watches = new Set<OpenWatch>();
   readonly #faults: Fault[] = [];
@@ -180,6 +182,7 @@ export class FakeApiServer {
     const old = store.get(key);
     const stored = { object: raw, json: JSON.stringify(raw) };
     store.set(key, stored);
+    if (old === undefined) this.#sortedKeys.delete(resource);
     this.#record({ rv, resource, type: old === undefined ? "ADDED" : "MODIFIED", object: stored, old });
     return String(rv);
   }
@@ -192,6 +195,7 @@ export class FakeApiServer {
     const old = store.get(key);
     if (old === undefined) return false;
     store.delete(key);
+    this.#sortedKeys.delete(resource);
     const rv = ++this.#rv;
     const raw: RawObject = { ...old.object, metadata: { ...old.object.metadata, resourceVersion: String(rv) } };
     this.#record({ rv, resource, type: "DELETED", object: { object: raw, json: JSON.stringify(raw) }, old });
@@ -203,6 +207,7 @@ export class FakeApiServer {
     const resource = this.resource(plural);
     const store = this.#objects.get(resource)!;
     const rv = String(++this.#rv);
+    this.#sortedKeys.delete(resource);
     for (const object of objects) {
       const metadata = { ...((object["metadata"] as Record<string, unknown> | undefined) ?? {}), resourceVersion: rv };
       const raw: RawObject = { ...object, metadata };
@@ -415,12 +420,21 @@ export class FakeApiServer {
         return this.#reply(response, 410, statusJson(410, "Expired", `too old resource version: ${rv} (${this.#compactedRv})`));
       }
     }
-    const keys = [...this.#objects.get(resource)!.keys()].sort();
     const store = this.#objects.get(resource)!;
+    let keys = this.#sortedKeys.get(resource);
+    if (keys === undefined) {
+      keys = [...store.keys()].sort();
+      this.#sortedKeys.set(resource, keys);
+    }
+    // First key after the cursor (binary search).
     let start = 0;
     if (after !== "") {
-      start = keys.findIndex((k) => k > after);
-      if (start < 0) start = keys.length;
+      let high = keys.length;
+      while (start < high) {
+        const mid = (start + high) >>> 1;
+        if (keys[mid]! <= after) start = mid + 1;
+        else high = mid;
+      }
     }
     response.writeHead(200, { "content-type": "application/json" });
     const kind = `${resource.kind}List`;
