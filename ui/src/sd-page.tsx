@@ -34,7 +34,11 @@ export function SdPage() {
   );
 }
 
+/** Longer configs (HTTP client settings) start folded. */
+const OPEN_CONFIG_LINES = 12;
+
 function ProviderCard({ provider: p }: { provider: ProviderInfo }) {
+  const configText = JSON.stringify(p.config, null, 2);
   return (
     <div class="provider" data-provider={p.name}>
       <h3>
@@ -57,9 +61,9 @@ function ProviderCard({ provider: p }: { provider: ProviderInfo }) {
           </tr>
         </tbody>
       </table>
-      <details open>
+      <details open={configText.split("\n").length <= OPEN_CONFIG_LINES}>
         <summary>Config</summary>
-        <pre class="config" data-testid="config">{JSON.stringify(p.config, null, 2)}</pre>
+        <pre class="config" data-testid="config">{configText}</pre>
       </details>
     </div>
   );

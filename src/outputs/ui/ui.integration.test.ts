@@ -60,6 +60,11 @@ scrape_configs:
     file_sd_configs:
       - files: [targets/broken.json]
         refresh_interval: 1s
+  - job_name: remote
+    http_sd_configs:
+      - url: http://127.0.0.1:9/sd
+        refresh_interval: 1s
+        basic_auth: {username: sd-user, password: hunter2}
 `;
 
 function nodeTargets(extra: string[] = []): string {
@@ -299,6 +304,11 @@ describe("ui in Chromium", { timeout: 120_000 }, () => {
     const broken = page.locator(".provider", { has: page.locator('[data-testid="jobs"]', { hasText: /^broken$/ }) });
     await broken.getByTestId("last-error").filter({ hasText: /Error reading file \(.*broken\.json\)/ }).waitFor();
     assert.notEqual(await broken.getByTestId("error-count").textContent(), "0");
+    // Secrets in a provider's config are shown as <secret>, never their value; a refused connection is its last error.
+    const remote = page.locator(".provider", { has: page.locator('[data-testid="jobs"]', { hasText: /^remote$/ }) });
+    await remote.getByTestId("last-error").filter({ hasText: /\S/ }).filter({ hasNotText: /^none$/ }).waitFor();
+    assert.match((await remote.getByTestId("config").textContent()) ?? "", /"<secret>"/);
+    assert.ok(!((await page.content()).includes("hunter2")), "the password appears nowhere on the page");
     await screenshot(page, "service-discovery", { fullPage: true });
   });
 
