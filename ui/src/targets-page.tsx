@@ -102,7 +102,7 @@ function JobSection({ summary, version, filter }: { summary: JobSummary; version
         <span class="count active" data-count="active">{summary.active} active</span>
         <span class="count dropped" data-count="dropped">{summary.dropped} dropped</span>
         <span class="count failed" data-count="failed">{summary.failed} failed</span>
-        <span class="muted small">{summary.updatedAtMs === undefined ? "not built yet" : `updated ${formatTime(summary.updatedAtMs)}`}</span>
+        <span class="muted small">{summary.updatedAtMs === undefined ? "nothing discovered yet" : `updated ${formatTime(summary.updatedAtMs)}`}</span>
       </h3>
       {isOpen && (
         <div class="job-body">
