@@ -51,15 +51,38 @@ export function parseHttpSdConfig(node: YamlNode, at: ConfigLocation, ctx: Parse
   const scheme = (/^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url)?.[1] ?? "").toLowerCase();
   if (scheme !== "http" && scheme !== "https") fail("URL scheme must be 'http' or 'https'", "start the URL with http:// or https://");
   if (urlHostComponent(url) === "") fail("host is missing in URL", "write a URL such as http://sd.example.com/targets");
-  if (deferred !== undefined || httpClient === undefined) {
-    // TODO(#6): 2.42 does not validate the client block of http_sd at load time; promsd still rejects it.
-    throw deferred ?? new Error("unreachable: no HTTP client config");
-  }
+  if (deferred !== undefined && ctx.profile === "v2.42") httpClient = unvalidatedClient(node, at, ctx);
+  if (httpClient === undefined) throw deferred ?? new Error("unreachable: no HTTP client config");
   if (refreshIntervalMs === 0) {
     // Prometheus accepts 0 and then panics when the ticker starts; promsd rejects it (common.md 4).
     throw new ConfigError(reader.atKey("refresh_interval"), "refresh_interval must be greater than 0", 'use e.g. "60s"');
   }
   return { url, refreshIntervalMs, httpClient, scheme: ctx.profile === "v2.42" ? "legacy" : "utf8", maxBodyBytes: HTTP_SD_DEFAULTS.maxBodyBytes };
+}
+
+/**
+ * The authentication keys in the order 2.42's round-tripper chain lets them win (outermost first; checked
+ * with promtool: `authorization` + `bearer_token_file` sends the file's token).
+ */
+const AUTH_PRECEDENCE = ["oauth2", "basic_auth", "bearer_token", "bearer_token_file", "authorization"];
+
+/**
+ * 2.42 never validates the client block of http_sd (http.md 7): it builds the client from whatever was
+ * written, and the outermost authentication round-tripper wins (the inner ones see Authorization already
+ * set). promsd keeps only the winning key and parses again; anything else still invalid stays rejected.
+ */
+function unvalidatedClient(node: YamlNode, at: ConfigLocation, ctx: ParseContext): HttpClientConfig | undefined {
+  if (node.kind !== "map") return undefined;
+  const present = node.entries.filter((e) => !(e.value.kind === "scalar" && e.value.isNull)).map((e) => e.key);
+  const winner = AUTH_PRECEDENCE.find((key) => present.includes(key));
+  const pruned: YamlNode = { ...node, entries: node.entries.filter((e) => e.key === winner || !AUTH_PRECEDENCE.includes(e.key)) };
+  const reader = MapReader.open(pruned, at, "http.SDConfig");
+  try {
+    return parseHttpClientConfig(reader, ctx);
+  } catch (error) {
+    if (isValidationProblem(error)) return undefined;
+    throw error;
+  }
 }
 
 /** Go's url.Parse error for an unclosed IPv6 literal, which goUrlParseError does not cover. */

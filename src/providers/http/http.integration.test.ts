@@ -87,6 +87,41 @@ test("http_sd (oracle): promtool 2.42 and promsd sd print the same targets for e
   assert.ok(compared >= 12, `only ${compared} targets compared`);
 });
 
+test("http_sd (oracle): promtool 2.42 and promsd send the same Authorization, even for unvalidated 2.42 blocks", async (t) => {
+  const cases = [
+    "basic_auth: {username: u, password: p}",
+    "authorization: {type: Token, credentials: c}",
+    "bearer_token_file: tok",
+    "bearer_token: x\n        bearer_token_file: tok",
+    "basic_auth: {username: u, password: p}\n        bearer_token: x",
+    "authorization: {credentials: c}\n        bearer_token_file: tok",
+  ];
+  const limit = createLimiter(2);
+  await Promise.all(cases.map((extra) => limit(async () => {
+    const seen: { agent: string; authorization: string }[] = [];
+    const endpoint = await startServer((request, response) => {
+      seen.push({ agent: request.headers["user-agent"] ?? "", authorization: request.headers.authorization ?? "" });
+      response.writeHead(200, { "content-type": JSON_TYPE }).end("[]");
+    });
+    try {
+      const dir = await tempDir(t);
+      await writeFile(join(dir, "tok"), "file-token\n");
+      await writeFile(join(dir, "prometheus.yml"), `scrape_configs:\n  - job_name: j\n    http_sd_configs:\n      - url: '${endpoint.origin}/sd'\n        ${extra}\n`);
+      const [promtool, promsd] = await Promise.all([
+        runPromtoolSd(dir, "prometheus.yml", "j", { timeoutMs: 1000 }),
+        runPromsdSd(dir, "prometheus.yml", "j", { timeoutMs: 1000, profile: "v2.42" }),
+      ]);
+      assert.equal(promtool.exitCode, 0, promtool.stderr);
+      assert.equal(promsd.exitCode, 0, promsd.stderr);
+      const byProgram = (prefix: string): string | undefined => seen.find((s) => s.agent.startsWith(prefix))?.authorization;
+      assert.ok(byProgram("Prometheus/"), `${extra}: promtool asked`);
+      assert.equal(byProgram("promsd/"), byProgram("Prometheus/"), extra);
+    } finally {
+      await endpoint.close();
+    }
+  })));
+});
+
 async function startDaemon(t: TestContext, config: string): Promise<Daemon> {
   const dir = await tempDir(t);
   const configFile = join(dir, "prometheus.yml");

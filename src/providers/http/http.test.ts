@@ -51,6 +51,27 @@ test("http_sd config: validation messages in Prometheus's order", () => {
   }
 });
 
+test("http_sd config: 2.42 accepts an unvalidated client block; the outermost authentication wins", () => {
+  const cases: { yaml: string; authorization: string | undefined; basic: boolean; oauth2: boolean }[] = [
+    { yaml: "bearer_token: x\nbearer_token_file: y", authorization: "Bearer x", basic: false, oauth2: false },
+    { yaml: "basic_auth: {username: u}\nbearer_token: x", authorization: undefined, basic: true, oauth2: false },
+    { yaml: "authorization: {credentials: c}\nbearer_token_file: y", authorization: "Bearer file:/etc/prom/y", basic: false, oauth2: false },
+    { yaml: "oauth2: {client_id: i, client_secret: s, token_url: 'http://t/'}\nbasic_auth: {username: u}", authorization: undefined, basic: false, oauth2: true },
+  ];
+  for (const c of cases) {
+    const yaml = `url: http://a/\n${c.yaml}`;
+    assert.notEqual(problem(yaml, "v3"), "accepted", `v3 rejects: ${c.yaml}`);
+    const config = parse(yaml, "v2.42");
+    const auth = config.httpClient.authorization;
+    const credentials = auth?.credentialsFile ? `file:${auth.credentialsFile}` : auth?.credentials.reveal();
+    assert.equal(auth === undefined ? undefined : `${auth.type} ${credentials}`, c.authorization, c.yaml);
+    assert.equal(config.httpClient.basicAuth !== undefined, c.basic, c.yaml);
+    assert.equal(config.httpClient.oauth2 !== undefined, c.oauth2, c.yaml);
+  }
+  // Problems that do not involve authentication stay rejected under 2.42 too.
+  assert.equal(problem("url: http://a/\nproxy_connect_header: {X: [y]}", "v2.42"), "if proxy_connect_header is configured proxy_url must also be configured");
+});
+
 test("http_sd config: defaults and the label-name scheme per profile", () => {
   const config = parse("url: http://127.0.0.1:8000/sd#frag");
   assert.equal(config.url, "http://127.0.0.1:8000/sd#frag");
