@@ -4,6 +4,7 @@
  * content type, a truncated or never-finished body), and read the requests it received.
  */
 import type { IncomingHttpHeaders } from "node:http";
+import type { ServerOptions } from "node:https";
 import { startServer, type TestServer } from "../../http/test-support.js";
 
 export interface FakeMarathonRequest {
@@ -35,7 +36,8 @@ export interface FakeMarathon {
   close(): Promise<void>;
 }
 
-export async function startFakeMarathon(options: { apps?: readonly unknown[]; host?: string } = {}): Promise<FakeMarathon> {
+/** `tls`: serve HTTPS with these node:https options (e.g. certificates from generateTestCerts). */
+export async function startFakeMarathon(options: { apps?: readonly unknown[]; host?: string; tls?: ServerOptions } = {}): Promise<FakeMarathon> {
   let apps: readonly unknown[] = options.apps ?? [];
   const queue: FakeMarathonAnswer[] = [];
   let always: FakeMarathonAnswer | undefined;
@@ -56,7 +58,7 @@ export async function startFakeMarathon(options: { apps?: readonly unknown[]; ho
     }
     response.write(body.subarray(0, answer.truncateAfterBytes));
     setTimeout(() => response.destroy(), 10);
-  }, { host: options.host ?? "127.0.0.1" });
+  }, { host: options.host ?? "127.0.0.1", ...(options.tls ? { tls: options.tls } : {}) });
   return {
     url: server.origin,
     requests,

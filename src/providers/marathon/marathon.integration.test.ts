@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
+import { generateTestCerts } from "../../http/test-support.js";
 import { createLimiter, runPromsdSd, runPromtoolSd, tempDir, type SdRun } from "../../testing/index.js";
 import { startFakeMarathon, type FakeMarathonAnswer } from "./fake-marathon-server.js";
 
@@ -67,4 +68,26 @@ test("marathon (oracle): promtool 2.42 and promsd sd print the same targets for 
     }
   })));
   assert.ok(compared >= 20, `only ${compared} targets compared: the corpus is not exercising anything`);
+});
+
+test("marathon (oracle): HTTPS with a private CA and basic auth, as promtool 2.42 does it", async (t) => {
+  const dir = await tempDir(t);
+  const certs = generateTestCerts(dir);
+  const marathon = await startFakeMarathon({
+    apps: [{ id: "/tls", labels: { secure: "yes" }, tasks: [task("t1", "h1", [443, 8443])] }],
+    tls: { cert: certs.serverCert, key: certs.serverKey },
+  });
+  t.after(() => marathon.close());
+  await writeFile(join(dir, "password"), "pw\n");
+  const yaml = `scrape_configs:\n  - job_name: j\n    marathon_sd_configs:\n      - servers: ['${marathon.url}']\n        basic_auth: {username: u, password_file: password}\n        tls_config: {ca_file: ${certs.caFile}}\n`;
+  await writeFile(join(dir, "prometheus.yml"), yaml);
+  const [promtool, promsd] = await Promise.all([
+    runPromtoolSd(dir, "prometheus.yml", "j", { timeoutMs: 2000 }),
+    runPromsdSd(dir, "prometheus.yml", "j", { timeoutMs: 2000, profile: "v2.42" }),
+  ]);
+  const want = sortedEntries(promtool);
+  assert.equal(want.length, 2);
+  assert.deepEqual(sortedEntries(promsd), want);
+  assert.equal(marathon.requests.length, 2);
+  for (const request of marathon.requests) assert.equal(request.headers.authorization, `Basic ${Buffer.from("u:pw").toString("base64")}`);
 });
