@@ -38,6 +38,9 @@ export { fileProvider, type FileSdConfig } from "./providers/file/provider.js";
 export { dnsProvider } from "./providers/dns/provider.js";
 export { nerveProvider, serversetProvider } from "./providers/zookeeper/provider.js";
 export { consulProvider } from "./providers/consul/provider.js";
+export { httpProvider } from "./providers/http/provider.js";
+export { marathonProvider } from "./providers/marathon/provider.js";
+export { createHttpClient, type HttpClient, type HttpClientOptions, type HttpRequestOptions, type HttpResponse } from "./http/index.js";
 
 // Model: label sets and target groups (core.md 1).
 export {
