@@ -15,6 +15,7 @@ const rejected: { name: string; yaml: string; problem: string }[] = [
   { name: "unknown selector role", yaml: "role: pod\nselectors: [{role: pods}]", problem: 'unknown Kubernetes SD role "pods"' },
   { name: "unknown role wins over unknown key", yaml: "foo: 1\nrole: nope", problem: 'unknown Kubernetes SD role "nope"' },
   { name: "unknown key under namespaces", yaml: "role: pod\nnamespaces: {foo: x}", problem: "yaml: unmarshal errors:\n  line 2: field foo not found in type kubernetes.plain" },
+  { name: "malformed api_server", yaml: "role: pod\napi_server: 'http://h:port'", problem: 'parse "http://h:port": invalid port ":port" after host' },
   { name: "role missing", yaml: "api_server: https://k8s:6443", problem: "role missing (one of: pod, service, endpoints, endpointslice, node, ingress)" },
   { name: "role empty", yaml: "role: ''", problem: "role missing (one of: pod, service, endpoints, endpointslice, node, ingress)" },
   { name: "bearer token and file", yaml: "role: pod\napi_server: https://k\nbearer_token: a\nbearer_token_file: b", problem: "at most one of bearer_token & bearer_token_file must be configured" },

@@ -4,7 +4,7 @@
  * in Prometheus's order with its messages (1.2). Only the v3 profile reaches this parser: Debian's 2.42
  * has no Kubernetes SD, so there the key is an unknown field.
  */
-import { parseHttpClientConfig, resolveConfigPath, type HttpClientConfig } from "../../config/http-client.js";
+import { goUrlParseError, parseHttpClientConfig, resolveConfigPath, type HttpClientConfig } from "../../config/http-client.js";
 import type { ConfigLocation } from "../../config/location.js";
 import { MapReader, type ParseContext } from "../../config/reader.js";
 import type { YamlNode } from "../../config/yaml-node.js";
@@ -102,6 +102,9 @@ export function parseKubernetesConfig(node: YamlNode, at: ConfigLocation, ctx: P
   const reader = MapReader.open(node, at, "kubernetes.plain");
   const role = readRole(reader, "role");
   const apiServer = reader.string("api_server");
+  // config.URL unmarshals through url.Parse, so a malformed URL fails while decoding.
+  const urlProblem = apiServer === undefined ? undefined : goUrlParseError(apiServer);
+  if (urlProblem !== undefined) throw new ConfigError(reader.atKey("api_server"), urlProblem, "write a URL such as https://kubernetes.example.com:6443");
   const kubeconfigRaw = reader.string("kubeconfig_file") ?? "";
   const nsReader = reader.map("namespaces", "kubernetes.plain");
   const names = nsReader?.stringList("names") ?? [];
