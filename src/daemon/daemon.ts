@@ -7,6 +7,7 @@
  * file and line, rejects the reload and sets `promsd_config_last_reload_successful 0`. A good one is applied
  * to the scrape side first, then to the manager, which keeps providers whose config is unchanged running.
  */
+import { mkdir } from "node:fs/promises";
 import { hostname } from "node:os";
 import { collectDefaultMetrics, Registry } from "prom-client";
 import { loadConfigFile, parseConfigText } from "../config/prometheus-config.js";
@@ -206,6 +207,8 @@ export class Daemon {
       config = await loadConfigFile(flags.configFile, { profile: flags.profile });
     } else {
       logger.info({}, "No --config.file given: using the embedded default config (promsd itself, plus file_sd over ./targets/)");
+      // Create the folder the default config watches, so files dropped there are seen at once.
+      await mkdir("targets", { recursive: true });
       config = parseConfigText(defaultConfigText(flags.listenAddress), DEFAULT_CONFIG_FILE_NAME, { profile: flags.profile });
     }
     for (const warning of config.warnings) {

@@ -57,6 +57,8 @@ export async function runDaemon(argv: readonly string[], options: RunDaemonOptio
   options.signal?.addEventListener("abort", stopRequested, { once: true });
   try {
     await daemon.start();
+    // One plain line on stdout for people (logs go to stderr): where to look.
+    out(`promsd is running: web UI at ${daemon.url}/ (http_sd at ${daemon.url}/api/v1/sd/<job>, metrics at ${daemon.url}/metrics)\n`);
     await stopped;
     return 0;
   } catch (error) {
