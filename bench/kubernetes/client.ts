@@ -4,6 +4,7 @@
  * every pod is listed and cached, CPU seconds, peak RSS and heap per pod; then the latency of churn events
  * (now − the `sent-at` annotation the server wrote) and the CPU spent while they arrive.
  */
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Registry } from "prom-client";
 import { silentLogger } from "../../src/logging.js";
 import { createKubeClient, plainHttpClientConfig } from "../../src/providers/kubernetes/api/client.js";
@@ -14,6 +15,8 @@ import { SENT_AT } from "./pods.js";
 const [kind, url] = process.argv.slice(2) as [string, string];
 const expected = Number(process.env["BENCH_PODS"] ?? 100_000);
 const latencies: number[] = [];
+const timeline: [number, number][] = [];
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 let churnCpu = process.cpuUsage();
 let churnStart = 0;
 
@@ -30,7 +33,10 @@ function seconds(usage: NodeJS.CpuUsage): number {
 
 function onUpdate(annotations: Readonly<Record<string, string>> | undefined): void {
   const sent = annotations?.[SENT_AT];
-  if (sent !== undefined) latencies.push(Date.now() - Number(sent));
+  if (sent === undefined) return;
+  const now = Date.now();
+  latencies.push(now - Number(sent));
+  if (process.env["BENCH_TIMELINE"]) timeline.push([now, now - Number(sent)]);
 }
 
 // client-node is loaded before the clock starts: its import is not part of listing.
@@ -76,15 +82,22 @@ process.send?.({ event: "synced", listedMs, listCpu, cached, expected, heapPerPo
 process.on("message", (message: { cmd: string }) => {
   if (message.cmd === "churn-start") {
     latencies.length = 0;
+    loopDelay.enable();
     churnCpu = process.cpuUsage();
     churnStart = performance.now();
     return;
   }
   if (message.cmd === "report") {
+    if (timeline.length > 0) {
+      const first = timeline[0]![0];
+      const lines = timeline.filter((_, i) => i % 250 === 0).map(([at, ms]) => `${((at - first) / 1000).toFixed(1)}s:${ms}`);
+      process.stderr.write(`[${kind}] latency timeline: ${lines.join(" ")}\n`);
+    }
     const sorted = [...latencies].sort((a, b) => a - b);
     const pick = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
     process.send?.({
       event: "report", received: sorted.length, p50: pick(0.5), p99: pick(0.99), max: sorted.at(-1) ?? Number.NaN,
+      loopDelayP99: loopDelay.percentile(99) / 1e6,
       churnCpu: seconds(process.cpuUsage(churnCpu)), churnSeconds: (performance.now() - churnStart) / 1000,
       peakRss: process.resourceUsage().maxRSS * 1024, cached: count(), keep: keep === undefined,
     });

@@ -87,17 +87,17 @@ const num = (value: unknown, digits = 1): string => (typeof value === "number" &
 
 function markdown(results: readonly ClientResult[], startLoad: readonly number[]): string {
   const rows = results.map((r) => {
-    if (r.error !== undefined) return `| ${r.kind} | failed: ${r.error} | | | | | | | | |`;
+    if (r.error !== undefined) return `| ${r.kind} | failed: ${r.error} | | | | | | | | | |`;
     const s = r.synced!;
     const p = r.report!;
-    return `| ${r.kind} | ${num(Number(s["listedMs"]) / 1000)} | ${num(s["listCpu"])} | ${mib(s["peakRss"])} | ${num(s["heapPerPod"], 0)} | ${String(s["cached"])} | ${num(p["churnCpu"])} | ${String(p["received"])} | ${num(p["p50"], 0)} | ${num(p["p99"], 0)} |`;
+    return `| ${r.kind} | ${num(Number(s["listedMs"]) / 1000)} | ${num(s["listCpu"])} | ${mib(s["peakRss"])} | ${num(s["heapPerPod"], 0)} | ${String(s["cached"])} | ${num(p["churnCpu"])} | ${String(p["received"])} | ${num(p["p50"], 0)} | ${num(p["p99"], 0)} | ${num(p["loopDelayP99"], 0)} |`;
   });
   return [
     `Run: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ${cpus().length} CPUs, load average at start ${startLoad.map((l) => l.toFixed(1)).join(", ")};`,
     `${PODS} pods (~40 labels+annotations each), then ${RATE} pod changes/s for ${SECONDS} s. Server and each client are separate processes.`,
     "",
-    "| client | listed & cached (s) | list CPU (s) | peak RSS (MiB) | heap / pod (B) | cached | churn CPU (s) | events | p50 (ms) | p99 (ms) |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| client | listed & cached (s) | list CPU (s) | peak RSS (MiB) | heap / pod (B) | cached | churn CPU (s) | events | p50 (ms) | p99 (ms) | loop delay p99 (ms) |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...rows,
     "",
   ].join("\n");
@@ -110,6 +110,9 @@ const NOTES = `How to read it:
 - heap / pod: heap growth after two forced GCs, divided by the cached pods (what the cache costs to keep).
 - latency: server \`Date.now()\` written into an annotation → the informer's update listener, same machine clock;
   it includes the server's own serialisation and the loopback hop, and the machine's load.
+- loop delay p99: the client's event-loop delay during the churn (how long an event could wait for the loop).
+- The machine is shared and heavily loaded (see the load average): runs vary; an earlier run under more load
+  showed a p50 of seconds for whichever client happened to run during a load spike. Compare within one run.
 - End-to-end target latency (roles + manager with --discovery.update-interval=0) is measured by the roles'
   bench; the hook is the informer subscription in client.ts.
 `;
