@@ -47,9 +47,13 @@ export interface ListWatchOptions<T extends KubeObject> {
   readonly pageSize?: number;
 }
 
-/** Bodies and lines are bounded: a list page (or an unpaged list) and one watch event. */
+/**
+ * Bodies and lines are bounded: a list response (a page, or a whole unpaged list as servers answer
+ * `resourceVersion=0` from their watch cache; just under V8's longest string) and one watch event (etcd caps
+ * an object at 1.5 MiB; a line carries one object plus its envelope).
+ */
 export const MAX_LIST_BODY_BYTES = 500 * 1024 * 1024;
-export const MAX_WATCH_LINE_BYTES = 64 * 1024 * 1024;
+export const MAX_WATCH_LINE_BYTES = 16 * 1024 * 1024;
 const LIST_TIMEOUT_MS = 5 * 60_000;
 
 type WatchOutcome = "ended" | "expired" | "error-event" | "refused" | "open-failed" | "cut" | "malformed";
