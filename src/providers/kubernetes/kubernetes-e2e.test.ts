@@ -116,3 +116,27 @@ test("kubernetes e2e: aborting the discoverer leaves no socket or timer behind",
   assert.equal(server.openWatches, 0, "watches still open");
   assert.ok(count() <= baseline, `active resources ${process.getActiveResourcesInfo().join(",")} above baseline ${baseline}`);
 });
+
+test("kubernetes e2e: the registered provider works through the config parser and the discovery manager", async (t) => {
+  const { DiscoveryManager } = await import("../../manager/manager.js");
+  const { parseConfigText } = await import("../../config/index.js");
+  const { builtinProviders } = await import("../index.js");
+  const { Registry } = await import("prom-client");
+  const { silentLogger } = await import("../../logging.js");
+  const server = await FakeApiServer.start();
+  t.after(() => server.close());
+  server.apply("services", { metadata: { name: "web", namespace: "shop" }, spec: { type: "ClusterIP", clusterIP: "10.96.0.1", ports: [{ name: "http", port: 80, protocol: "TCP" }] } });
+  const text = `scrape_configs:\n  - job_name: k8s\n    kubernetes_sd_configs:\n      - role: service\n        api_server: ${server.url}\n`;
+  const config = parseConfigText(text, "prometheus.yml", { profile: "v3" });
+  const manager = new DiscoveryManager({ providers: builtinProviders, logger: silentLogger, registry: new Registry(), updateIntervalMs: 0 });
+  t.after(() => manager.close());
+  manager.applyConfig(config.scrapeConfigs.map((job) => ({ jobName: job.jobName, sdConfigs: job.sdConfigs })));
+  await manager.ready;
+  const deadline = Date.now() + 10_000;
+  let groups = manager.currentSnapshot().get("k8s") ?? [];
+  while (groups.length === 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+    groups = manager.currentSnapshot().get("k8s") ?? [];
+  }
+  assert.deepEqual(groups.map((g) => [g.source, g.targets.map((x) => x["__address__"])]), [["svc/shop/web", ["web.shop.svc:80"]]]);
+});
