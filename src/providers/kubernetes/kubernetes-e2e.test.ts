@@ -140,3 +140,27 @@ test("kubernetes e2e: the registered provider works through the config parser an
   }
   assert.deepEqual(groups.map((g) => [g.source, g.targets.map((x) => x["__address__"])]), [["svc/shop/web", ["web.shop.svc:80"]]]);
 });
+
+test("kubernetes e2e: two roles over one API server share the pod list-watch; it closes with the last user", async (t) => {
+  const server = await FakeApiServer.start();
+  t.after(() => server.close());
+  server.apply("pods", podManifest("a", "Running"));
+  const deps = testDeps();
+  const podStop = new AbortController();
+  const epsStop = new AbortController();
+  t.after(() => { podStop.abort(); epsStop.abort(); });
+  const pods = createKubernetesDiscoverer(testConfig("pod", { apiServer: server.url }), deps, { connect: connectKubernetes }).discover(podStop.signal)[Symbol.asyncIterator]();
+  const eps = createKubernetesDiscoverer(testConfig("endpoints", { apiServer: server.url }), deps, { connect: connectKubernetes }).discover(epsStop.signal)[Symbol.asyncIterator]();
+  await Promise.all([pods.next(), eps.next()]);
+  const podLists = server.requestsTo("/api/v1/pods").filter((r) => r.query.get("watch") !== "true");
+  assert.equal(podLists.length, 1, "one pod LIST for both roles");
+  podStop.abort();
+  assert.equal((await pods.next()).done, true);
+  const deadline = Date.now() + 10_000;
+  while (server.openWatches !== 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(server.openWatches, 3, "the endpoints role keeps its three watches (pods still shared)");
+  epsStop.abort();
+  assert.equal((await eps.next()).done, true);
+  while (server.openWatches > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(server.openWatches, 0);
+});
