@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs (the reference Prometheus/promtool, real ZooKeeper
-# and dnsmasq servers, Chromium for UI tests) when they are missing. Runs before `npm test`; never by hand.
+# and dnsmasq servers, Chromium for UI tests, openssl for the TLS test certificates) when they are missing. Runs before `npm test`; never by hand.
 set -euo pipefail
 need=()
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
@@ -9,6 +9,7 @@ command -v dnsmasq >/dev/null 2>&1 || [ -x /usr/sbin/dnsmasq ] || need+=(dnsmasq
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v unshare >/dev/null 2>&1 || need+=(util-linux)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
   echo "ensure-system-packages: missing ${need[*]} and not root; install them with apt-get" >&2

@@ -13,7 +13,7 @@ import { silentLogger } from "../logging.js";
 import { createTempDir, waitFor } from "../testing/index.js";
 import { Daemon } from "./daemon.js";
 import { DEFAULT_FLAGS } from "./flags.js";
-import { freeLoopbackPort, isPrometheusInstalled, PrometheusProcess, type ActiveTargetJson } from "./prometheus-process.js";
+import { freeLoopbackPort, isPrometheusInstalled, PROMETHEUS_PATH, PrometheusProcess, type ActiveTargetJson } from "./prometheus-process.js";
 
 const CONVERGE_MS = 45_000;
 
@@ -47,7 +47,14 @@ function comparable(targets: readonly ActiveTargetJson[], pool: string): string[
   return targets.filter((t) => t.scrapePool === pool).map((t) => JSON.stringify({ labels: t.labels, scrapeUrl: t.scrapeUrl })).sort();
 }
 
-describe("daemon e2e with Prometheus 2.42", { skip: !isPrometheusInstalled() && "prometheus not installed" }, () => {
+/** A test that needs the reference server fails loudly when it is missing; it never passes by skipping. */
+function assertPrometheusInstalled(): void {
+  if (!isPrometheusInstalled()) {
+    throw new Error(`${PROMETHEUS_PATH} is missing: install Debian's prometheus package: npm test does it via scripts/ensure-system-packages.sh`);
+  }
+}
+
+describe("daemon e2e with Prometheus 2.42", () => {
   let root: { path: string; remove(): Promise<void> };
   let daemon: Daemon;
   let viaHttp: PrometheusProcess;
@@ -77,6 +84,7 @@ describe("daemon e2e with Prometheus 2.42", { skip: !isPrometheusInstalled() && 
   }
 
   before(async () => {
+    assertPrometheusInstalled();
     root = await createTempDir("promsd-e2e-");
     const dir = root.path;
     await mkdir(join(dir, "promsd", "inputs"), { recursive: true });
