@@ -338,6 +338,8 @@ scrape_configs:
   - job_name: headers
     http_headers: {X-Api: {secrets: [${SECRETS[5]}]}}
     tls_config: {key: ${SECRETS[7]}, cert: inline-cert}
+  - job_name: password-in-url
+    http_sd_configs: [{url: 'http://sd-user:url-password@sd.example/targets'}]
   - job_name: unimplemented-mechanisms
     scaleway_sd_configs: [{role: instance, secret_key: ${SECRETS[8]}}]
     ovhcloud_sd_configs: [{application_secret: ${SECRETS[9]}, consumer_key: ${SECRETS[10]}}]
@@ -362,6 +364,8 @@ test("config: secrets never appear in String(), JSON or util.inspect of the load
 
 test("config: renderConfigYaml shows <secret> for every secret and never a secret value", () => {
   const yaml = renderConfigYaml(load(SECRET_YAML));
+  assert.ok(!yaml.includes("url-password"), "a password inside a URL leaked into the rendered config");
+  assert.match(yaml, /http:\/\/sd-user:xxxxx@sd\.example\/targets/);
   for (const secret of SECRETS) assert.ok(!yaml.includes(secret), `${secret} leaked into the rendered config`);
   assert.equal(yaml.match(/<secret>/g)?.length, SECRETS.length);
   assert.match(yaml, /password: <secret>/);

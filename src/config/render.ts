@@ -8,6 +8,7 @@
  * secret in one block is masked in every block: it errs on the side of hiding.
  */
 import { formatDuration } from "../config/duration.js";
+import { redactUrlPassword } from "./secret.js";
 import { relabelConfigToJson } from "../relabel/display.js";
 import type { CompiledRule } from "../relabel/types.js";
 import type { PrometheusConfig, ScrapeConfig } from "./types.js";
@@ -28,7 +29,8 @@ const MASK = "<secret>";
 export function maskSecrets(node: YamlNode): YamlNode {
   switch (node.kind) {
     case "scalar":
-      return node;
+      // A password written into a URL is shown as `xxxxx`, as Prometheus displays URLs.
+      return node.text === redactUrlPassword(node.text) ? node : { ...node, text: redactUrlPassword(node.text) };
     case "seq":
       return { ...node, items: node.items.map(maskSecrets) };
     case "map":

@@ -30,3 +30,14 @@ export class Secret {
     return "Secret(<secret>)";
   }
 }
+
+/** `scheme://user:password@` at the start of a value: URLs with credentials (http_sd `url`, `api_server`, proxies). */
+const URL_WITH_PASSWORD = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#@:]*):[^/?#@]*@/;
+
+/**
+ * A URL's password shown as `xxxxx`, as Prometheus displays URLs (Go's URL.Redacted): a password written
+ * into a URL is a secret too. Text that is not such a URL comes back unchanged.
+ */
+export function redactUrlPassword(text: string): string {
+  return URL_WITH_PASSWORD.test(text) ? text.replace(URL_WITH_PASSWORD, "$1:xxxxx@") : text;
+}

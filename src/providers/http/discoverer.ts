@@ -7,7 +7,7 @@
  * targets stay for as long as the endpoint is broken.
  */
 import { SourceError } from "../../errors.js";
-import { createHttpClient, type HttpClient } from "../../http/http-client.js";
+import { createHttpClient, redactUrl, type HttpClient } from "../../http/http-client.js";
 import { ADDRESS_LABEL } from "../../model/labels.js";
 import { decodeGroupsJson, GroupDecodeError } from "../../model/target-group-codec.js";
 import type { TargetGroup } from "../../model/target-group.js";
@@ -70,7 +70,7 @@ export function createHttpSdDiscoverer(config: HttpSdConfig, deps: DiscovererDep
       const refresh = async (refreshSignal: AbortSignal): Promise<readonly TargetGroup[]> => {
         const response = await client.request(config.url, { signal: refreshSignal, headers, timeoutMs: config.refreshIntervalMs, maxBodyBytes: config.maxBodyBytes });
         const groups = groupsFromResponse(config, response);
-        if (lastError !== undefined) deps.logger.info({ url: config.url }, "Refreshing target groups succeeded again");
+        if (lastError !== undefined) deps.logger.info({ url: redactUrl(new URL(config.url)) }, "Refreshing target groups succeeded again");
         lastError = undefined;
         return groups;
       };
