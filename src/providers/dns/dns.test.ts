@@ -231,3 +231,27 @@ test("dns: a missing resolv.conf fails the name with a clear error", async (t) =
   assert.deepEqual(first.value, []);
   assert.match(errors[0] ?? "", /^could not load resolv.conf: ENOENT/);
 });
+
+test("dns: servers are tried in resolv.conf order until one gives a viable answer", async (t) => {
+  // Two servers on one port (Prometheus always uses port 53): the first answers SERVFAIL, the second works.
+  const second = await startFakeDnsServer(() => ({ records: [{ type: "A", address: "10.0.0.9" }] }), { host: "127.0.0.2" })
+    .catch(() => undefined);
+  assert.ok(second, "could not listen on 127.0.0.2");
+  const first = await startFakeDnsServer(() => ({ rcode: 2 }), { port: second.port });
+  const dir = await mkdtemp(join(tmpdir(), "promsd-dns-"));
+  t.after(async () => {
+    await first.close();
+    await second.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const resolvConfPath = join(dir, "resolv.conf");
+  await writeFile(resolvConfPath, "nameserver 127.0.0.1\nnameserver 127.0.0.2\n");
+  const stop = new AbortController();
+  t.after(() => stop.abort());
+  const discoverer = createDnsDiscoverer({ names: ["x."], type: "A", port: 1, refreshIntervalMs: 1000, hasNsSupport: true },
+    { logger: silentLogger, registry: new Registry(), jobNames: ["j"], fetch, sleep: async () => false }, { resolvConfPath, port: second.port });
+  const result = await discoverer.discover(stop.signal)[Symbol.asyncIterator]().next();
+  assert.deepEqual(result.value, [{ source: "x.", labels: {}, targets: [{ __address__: "10.0.0.9:1", __meta_dns_name: "x." }] }]);
+  assert.equal(first.queries.length, 1);
+  assert.equal(second.queries.length, 1);
+});

@@ -39,21 +39,23 @@ export interface FakeDnsServer {
   close(): Promise<void>;
 }
 
-export async function startFakeDnsServer(handler: (query: FakeQuery) => FakeAnswer): Promise<FakeDnsServer> {
+/** Starts a fake on `host` (default 127.0.0.1) and `port` (default: any port free for both UDP and TCP). */
+export async function startFakeDnsServer(handler: (query: FakeQuery) => FakeAnswer, options: { host?: string; port?: number } = {}): Promise<FakeDnsServer> {
+  const host = options.host ?? "127.0.0.1";
   let current = handler;
   const queries: FakeQuery[] = [];
   for (let attempt = 0; ; attempt++) {
     const udp = createSocket("udp4");
-    await new Promise<void>((resolve) => udp.bind(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => udp.bind(options.port ?? 0, host, resolve));
     const port = udp.address().port;
     const tcp = createServer();
     const listening = await new Promise<boolean>((resolve) => {
       tcp.once("error", () => resolve(false));
-      tcp.listen(port, "127.0.0.1", () => resolve(true));
+      tcp.listen(port, host, () => resolve(true));
     });
     if (!listening) {
       udp.close();
-      if (attempt > 20) throw new Error("could not find a free port for UDP and TCP");
+      if (attempt > 20 || options.port !== undefined) throw new Error(`could not listen on ${host}:${port} for UDP and TCP`);
       continue;
     }
     wireUdp(udp, (q) => { queries.push(q); return current(q); });
