@@ -97,7 +97,7 @@ function JobSection({ summary, version, filter }: { summary: JobSummary; version
   return (
     <div class="job" data-job={summary.name}>
       <h3 class="job-header" onClick={() => setOpen(!isOpen)}>
-        <span class="toggle">{isOpen ? "▾" : "▸"}</span>
+        <button class="toggle" aria-expanded={isOpen} aria-label={`${isOpen ? "Collapse" : "Expand"} job ${summary.name}`}>{isOpen ? "▾" : "▸"}</button>
         <span class="job-name">{summary.name}</span>
         <span class="count active" data-count="active">{summary.active} active</span>
         <span class="count dropped" data-count="dropped">{summary.dropped} dropped</span>
