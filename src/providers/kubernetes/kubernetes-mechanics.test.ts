@@ -309,3 +309,9 @@ test("kubernetes metrics: the work queue counts de-duplicated keys, observes eac
     assert.equal(await value("prometheus_sd_kubernetes_workqueue_work_duration_seconds", "_count"), 3);
   } finally { d.stop.abort(); }
 });
+
+test("kubernetes provider: in-cluster mode without the service environment fails creation (spec 1.3)", { skip: process.env["KUBERNETES_SERVICE_HOST"] !== undefined }, async () => {
+  const { kubernetesProvider } = await import("./provider.js");
+  assert.throws(() => kubernetesProvider.createDiscoverer(testConfig("pod"), testDeps()), /unable to load in-cluster configuration, KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must be defined/);
+  assert.doesNotThrow(() => kubernetesProvider.createDiscoverer(testConfig("pod", { apiServer: "http://127.0.0.1:1" }), testDeps()));
+});
