@@ -5,6 +5,7 @@
  * - `GET /api/v1/promsd/providers`: the running providers with their state and config (secrets as `<secret>`).
  * Bodies are plain JSON (`{"status":"success","data":...}`); rendering them safely is the client's job.
  */
+import { redactUrlPassword } from "../../config/secret.js";
 import type { ProviderStatus } from "../../manager/manager.js";
 import type { RelabelRulesOf } from "../api/relabel-steps.js";
 import type { RelabelConfig } from "../../relabel/types.js";
@@ -56,6 +57,8 @@ export function jobTargetsHandler(options: UiApiOptions): (request: HttpRequest)
 /** JSON.stringify replacer for parsed configs: bigint as text, Map/Set as object/array, functions left out. */
 function configValue(_key: string, value: unknown): unknown {
   if (typeof value === "bigint") return value.toString();
+  // A password written into a URL (http_sd `url`, `api_server`, proxies) is a secret too.
+  if (typeof value === "string") return redactUrlPassword(value);
   if (value instanceof Map) return Object.fromEntries(value);
   if (value instanceof Set) return [...value];
   if (value instanceof RegExp) return value.source;
