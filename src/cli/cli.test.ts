@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { isPromtoolInstalled, runPromsdSd, runPromtoolSd, tempDir, writeFiles } from "../testing/index.js";
+import { assertPromtoolInstalled, runPromsdSd, runPromtoolSd, tempDir, writeFiles } from "../testing/index.js";
 
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
 const TSX = import.meta.resolve("tsx");
@@ -17,10 +17,10 @@ interface Run {
   readonly stderr: string;
 }
 
-function runCli(args: readonly string[], cwd: string): Promise<Run> {
+function runCli(args: readonly string[], cwd: string, timeoutMs = 60_000): Promise<Run> {
   const { NODE_TEST_CONTEXT: _ignored, NODE_OPTIONS: _alsoIgnored, ...env } = process.env;
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", TSX, MAIN, ...args], { cwd, env, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, ["--import", TSX, MAIN, ...args], { cwd, env, timeout: timeoutMs }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;
       resolve({ code, stdout, stderr });
     });
@@ -74,6 +74,23 @@ test("cli sd: file_sd targets, dropped and failed entries, HTML escaping (v3)", 
   const failed = entries.filter((e) => e.error !== undefined);
   assert.equal(failed.length, 2);
   assert.ok(failed.every((e) => e.discoveredLabels["job"] === "files"), "v3 fills discoveredLabels of failed targets");
+});
+
+test("cli sd: returns as soon as every provider delivered its initial set, well before --timeout (unlike promtool)", async (t) => {
+  const dir = await tempDir(t);
+  await writeFiles(dir, {
+    ...FILES,
+    "both.yml": "scrape_configs:\n- job_name: both\n  static_configs: [{targets: ['s:1']}]\n  file_sd_configs: [{files: ['targets/*.json', 'targets/*.yml']}]\n",
+  });
+  const started = performance.now();
+  // The process gets longer than its own --timeout, so a run that waits for it shows up as slow, not killed.
+  const run = await runCli(["sd", "--timeout=60s", "both.yml", "both"], dir, 120_000);
+  const elapsedMs = performance.now() - started;
+  assert.equal(run.code, 0, run.stderr);
+  const instances = (JSON.parse(run.stdout) as { labels: Record<string, string> }[]).map((e) => e.labels["instance"]).filter((i) => i !== undefined).sort();
+  assert.deepEqual(instances, ["dropme:1", "s:1", "x:1", "x:1", "y:2"], "both the static and the file_sd targets are in");
+  // Half the timeout: generous for a cold tsx start on a loaded machine, far below promtool's full wait.
+  assert.ok(elapsedMs < 30_000, `promsd sd --timeout=60s took ${Math.round(elapsedMs)} ms: it waited for the timeout instead of the initial sets`);
 });
 
 test("cli sd: a job without SD configs prints []", async (t) => {
@@ -142,7 +159,8 @@ test("cli start: runs the embedded example and says where it is", async (t) => {
   assert.match(run.stdout, /"sd_file": "db"/);
 });
 
-test("cli sd: same entries as promtool 2.42 for static and file_sd jobs", { skip: !isPromtoolInstalled() && "promtool not installed" }, async (t) => {
+test("cli sd: same entries as promtool 2.42 for static and file_sd jobs", async (t) => {
+  assertPromtoolInstalled(); // fails loudly when missing, never skips
   const dir = await tempDir(t);
   await writeFiles(dir, FILES);
   for (const job of ["node", "files", "empty"]) {
