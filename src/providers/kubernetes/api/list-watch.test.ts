@@ -354,3 +354,24 @@ test("informer registry: nothing left running after close (sockets, timers)", as
   }, { ...deadline, description: "active resources back to the baseline" });
   await server.close();
 });
+
+for (const c of [
+  { status: 500, wantFailures: 1, wantLists: 2, why: "counted, then a relist from the last version" },
+  { status: 403, wantFailures: 1, wantLists: 2, why: "counted, then a relist from the last version" },
+  { status: 429, wantFailures: 0, wantLists: 1, why: "not counted, the watch is retried after a back-off" },
+]) {
+  test(`list-watch: a watch refused with HTTP ${c.status} is ${c.why}`, async (t) => {
+    const h = await harness(t, (s) => s.apply("pods", pod("a")));
+    const { informer, events } = podInformer(h);
+    await informer.waitForSync(h.stop.signal);
+    await waitFor(() => h.server.openWatches === 1, deadline);
+    h.server.failNext("/api/v1/pods", c.status, 1);
+    h.server.cutWatches();
+    await waitFor(() => watchRequests(h.server).length === 3 && h.server.openWatches === 1, deadline);
+    h.server.apply("pods", pod("b"));
+    await waitFor(() => events.length >= 2 && events.at(-1)?.key === "default/b", deadline);
+    assert.equal(await metric(h.registry, "prometheus_sd_kubernetes_failures_total"), c.wantFailures);
+    assert.equal(listRequests(h.server).length, c.wantLists);
+    assert.deepEqual(phases(informer), { "default/a": "Running", "default/b": "Running" });
+  });
+}
