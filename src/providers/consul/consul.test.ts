@@ -11,7 +11,7 @@ import { sleep } from "../polling.js";
 import { parseConsulConfig, type ConsulConfig } from "./config.js";
 import { consulEndpoint, createConsulDiscoverer } from "./discoverer.js";
 import { aggregatedHealth, decodeHealthEntries, parseFirstJsonValue } from "./entries.js";
-import { FakeConsul, type HealthEntryJson } from "./fake-consul-server.js";
+import { FakeConsul, waitMs, type HealthEntryJson } from "./fake-consul-server.js";
 
 const at = new ConfigLocation("prometheus.yml", 4, "scrape_configs[0].consul_sd_configs[0]");
 const parse = (yaml: string, profile: Profile = "v3"): ConsulConfig => parseConsulConfig(parseYaml(yaml, "prometheus.yml"), at, { configDir: "/etc/prometheus", profile });
@@ -126,78 +126,56 @@ async function start(t: TestContext, yaml: (consul: FakeConsul) => string, setup
   };
 }
 
-test("consul: C1 direct mode emits every label, sends the token, and an unchanged index emits nothing", async (t) => {
-  const h = await start(t, (c) => `{server: '${c.address}', services: [test], token: fake-token}`, (c) => c.setService("test", [C1_ENTRY]), { token: "fake-token" });
-  await h.until("the test service", () => h.state.has("test"));
-  assert.deepEqual(h.state.get("test"), {
-    labels: { __meta_consul_service: "test", __meta_consul_dc: "test-dc" },
-    targets: [{
-      __address__: "1.1.1.1:3341", __meta_consul_address: "1.1.1.1", __meta_consul_node: "node1", __meta_consul_tags: ",tag1,",
-      __meta_consul_service_port: "3341", __meta_consul_service_id: "test", __meta_consul_health: "passing",
-      __meta_consul_metadata_rack_name: "2304", __meta_consul_service_metadata_version: "1.0.0",
-      __meta_consul_service_metadata_environment: "staging", __meta_consul_tagged_address_lan: "192.168.10.10",
-      __meta_consul_tagged_address_wan: "10.0.10.10",
-    }],
-  });
-  assert.deepEqual(h.consul.requests.slice(0, 2).map((r) => [r.path, r.query, r.token]), [
-    ["/v1/agent/self", "", "fake-token"],
-    ["/v1/health/service/test", "stale=&wait=120000ms", "fake-token"],
-  ]);
-  await h.until("a blocking follow-up with the index", () => h.consul.requests.some((r) => r.query === `index=${h.consul.index}&stale=&wait=120000ms`));
-  assert.equal(h.sources.filter((s) => s === "test").length, 1, "an unchanged index must not re-emit");
-});
-
-test("consul: C2 service address, IPv6 node address, sanitised keys, separator and health precedence", async (t) => {
-  const entries: HealthEntryJson[] = [
-    { Node: { Node: "n1", Address: "2001:db8::10", Meta: { "rack-id": "r7", "os.version": "12" } }, Service: { ID: "api-1", Address: "", Port: 8080, Tags: [] },
-      Checks: [{ CheckID: "serfHealth", Status: "passing" }, { CheckID: "service:api-1", Status: "warning" }] },
-    { Node: { Node: "n2", Address: "10.0.0.2" }, Service: { ID: "api-2", Address: "api-2.internal", Port: 8080, Tags: ["a", "b"] },
-      Checks: [{ CheckID: "_service_maintenance:api-2", Status: "critical" }, { CheckID: "service:api-2", Status: "critical" }] },
-  ];
-  const h = await start(t, (c) => `{server: '${c.address}', services: [api], datacenter: eu1, tag_separator: '|', allow_stale: false}`, (c) => c.setService("api", entries));
-  await h.until("api", () => h.state.has("api"));
-  assert.equal(h.consul.requests.some((r) => r.path === "/v1/agent/self"), false, "a configured datacenter needs no lookup");
-  assert.equal(h.consul.requests[0]?.query, "dc=eu1&wait=120000ms");
-  assert.deepEqual(h.state.get("api"), {
-    labels: { __meta_consul_service: "api", __meta_consul_dc: "eu1" },
-    targets: [
-      { __address__: "[2001:db8::10]:8080", __meta_consul_address: "2001:db8::10", __meta_consul_node: "n1", __meta_consul_tags: "||",
-        __meta_consul_service_port: "8080", __meta_consul_service_id: "api-1", __meta_consul_health: "warning",
-        __meta_consul_metadata_rack_id: "r7", __meta_consul_metadata_os_version: "12" },
-      { __address__: "api-2.internal:8080", __meta_consul_address: "10.0.0.2", __meta_consul_node: "n2", __meta_consul_tags: "|a|b|",
-        __meta_consul_service_address: "api-2.internal", __meta_consul_service_port: "8080", __meta_consul_service_id: "api-2", __meta_consul_health: "maintenance" },
-    ],
-  });
-});
-
 const svc = (id: string, address: string, tags: string[], rack = "2304"): HealthEntryJson =>
   ({ Node: { Node: `node-${id}`, Address: address, Meta: { rack_name: rack } }, Service: { ID: id, Port: 80, Tags: tags }, Checks: [] });
 
-test("consul: C3/C4 catalog mode with tags and node_meta, then a service disappears", async (t) => {
-  const h = await start(t, (c) => `{server: '${c.address}', tags: [prom], node_meta: {rack_name: "2304"}}`, (c) => {
-    c.setService("web", [svc("w1", "10.0.0.1", ["prom", "v1"]), svc("w2", "10.0.0.2", ["v1"])]);
-    c.setService("db", [svc("d1", "10.0.0.3", ["v1"])]);
-    c.setService("consul", []);
+const wireCases: { name: string; yaml: string; token: string | undefined; authorization: string | undefined; want: [string, string][] }[] = [
+  {
+    name: "direct mode with deprecated username/password",
+    yaml: "services: [test], namespace: ns1, partition: p1, username: u, password: p, token: t1",
+    token: "t1", authorization: `Basic ${Buffer.from("u:p").toString("base64")}`,
+    want: [["/v1/agent/self", "ns=ns1&partition=p1"], ["/v1/health/service/test", "ns=ns1&partition=p1&stale=&wait=120000ms"]],
+  },
+  {
+    name: "catalog mode with basic_auth",
+    yaml: "tags: [tag1], namespace: ns2, partition: p2, basic_auth: {username: u2, password: p2}, token: t2",
+    token: "t2", authorization: `Basic ${Buffer.from("u2:p2").toString("base64")}`,
+    want: [["/v1/agent/self", "ns=ns2&partition=p2"], ["/v1/catalog/services", "ns=ns2&partition=p2&stale=&wait=120000ms"],
+      ["/v1/health/service/test", "ns=ns2&partition=p2&stale=&tag=tag1&wait=120000ms"]],
+  },
+  {
+    name: "nothing configured",
+    yaml: "services: [test]",
+    token: undefined, authorization: undefined,
+    want: [["/v1/agent/self", ""], ["/v1/health/service/test", "stale=&wait=120000ms"]],
+  },
+];
+for (const c of wireCases) {
+  test(`consul: namespace, partition, basic auth and token reach the wire when ${c.name}`, { skip: process.env.CONSUL_NAMESPACE || process.env.CONSUL_PARTITION || process.env.CONSUL_HTTP_TOKEN ? "CONSUL_* set in the environment" : false }, async (t) => {
+    const h = await start(t, (consul) => `{server: '${consul.address}', ${c.yaml}}`, (consul) => consul.setService("test", [C1_ENTRY]));
+    await h.until("the test service", () => h.state.has("test"));
+    const firstOfEach = c.want.map(([path]) => h.consul.requests.find((r) => r.path === path));
+    assert.deepEqual(firstOfEach.map((r) => r && [r.path, r.query]), c.want);
+    for (const r of h.consul.requests) {
+      assert.equal(r.token, c.token, `${r.path}: X-Consul-Token`);
+      assert.equal(r.authorization, c.authorization, `${r.path}: Authorization`);
+    }
   });
-  await h.until("web", () => h.state.has("web"));
-  assert.deepEqual(h.state.get("web")?.targets.map((x) => x.__address__), ["10.0.0.1:80"]);
-  assert.equal(h.state.has("db"), false);
-  assert.ok(h.consul.requests.some((r) => r.path === "/v1/catalog/services" && r.query === "node-meta=rack_name%3A2304&stale=&wait=120000ms"));
-  assert.ok(h.consul.requests.some((r) => r.path === "/v1/health/service/web" && r.query === "node-meta=rack_name%3A2304&stale=&tag=prom&wait=120000ms"));
-  h.consul.removeService("web");
-  await h.until("web removed", () => !h.state.has("web"));
-  await h.until("the empty-source group", () => h.sources.includes(""));
-});
+}
 
-test("consul: C5 a service with no instances emits an empty group; C6 filters go to the right calls", async (t) => {
-  const h = await start(t, (c) => `{server: '${c.address}', services: [other, test], filter: 'NodeMeta.rack_name == "2304"', health_filter: 'Service.Tags contains "canary"'}`, (c) => {
-    c.setService("other", []);
-    c.setService("test", [svc("t1", "10.1.0.1", ["canary"])]);
-  });
-  await h.until("test", () => h.state.has("test"));
-  await h.until("other's empty group", () => h.sources.includes("other"));
-  assert.ok(h.consul.requests.some((r) => r.path === "/v1/catalog/services" && r.query === "filter=NodeMeta.rack_name+%3D%3D+%222304%22&stale=&wait=120000ms"));
-  assert.ok(h.consul.requests.some((r) => r.path === "/v1/health/service/test" && r.query === "filter=Service.Tags+contains+%22canary%22&stale=&wait=120000ms"));
+test("consul fake: a blocking query is held at most for its wait parameter", async (t) => {
+  assert.equal(waitMs("120000ms"), 120_000);
+  assert.equal(waitMs("5s"), 5000);
+  assert.equal(waitMs("2m"), 120_000);
+  assert.equal(waitMs("10"), 10_000);
+  assert.equal(waitMs("soon"), undefined);
+  const consul = await new FakeConsul({ holdMs: 600_000 }).start();
+  t.after(() => consul.close());
+  consul.setService("test", [C1_ENTRY]);
+  // Without the wait cap this request would be held for 10 minutes and the deadline would fail it.
+  const response = await fetch(`${consul.origin}/v1/health/service/test?index=${consul.index}&wait=20ms`, { signal: AbortSignal.timeout(15_000) });
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get("x-consul-index"), String(consul.index));
 });
 
 test("consul: many instances, changes, and tags appearing later", async (t) => {

@@ -28,6 +28,8 @@ export interface RecordedRequest {
   readonly path: string;
   readonly query: string;
   readonly token: string | undefined;
+  /** The Authorization header (basic auth, bearer), as sent. */
+  readonly authorization: string | undefined;
 }
 
 /** A health entry as Consul returns it: `{Node, Service, Checks}` objects, stored verbatim. */
@@ -103,14 +105,15 @@ export class FakeConsul {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://fake");
     const token = req.headers["x-consul-token"];
-    this.requests.push({ path: url.pathname, query: url.search.slice(1), token: typeof token === "string" ? token : undefined });
+    const authorization = req.headers.authorization;
+    this.requests.push({ path: url.pathname, query: url.search.slice(1), token: typeof token === "string" ? token : undefined, authorization });
     if (this.options.token !== undefined && token !== this.options.token) return this.#send(res, 403, "ACL not found", "text/plain");
     const fault = url.pathname === "/v1/agent/self" ? undefined : this.#faults.shift();
     if (fault?.kind === "stall") return; // never answers; the client's timeout must fire
     if (fault?.kind === "status") return this.#send(res, fault.status, fault.body ?? "internal error", "text/plain");
     if (url.pathname === "/v1/agent/self") return this.#send(res, 200, JSON.stringify({ Config: { Datacenter: this.options.datacenter ?? "test-dc" } }));
     const requested = Number(url.searchParams.get("index") ?? "0");
-    if (requested > 0 && requested >= this.#index) await this.#hold();
+    if (requested > 0 && requested >= this.#index) await this.#hold(waitMs(url.searchParams.get("wait")));
     let body: string;
     if (url.pathname === "/v1/catalog/services") body = JSON.stringify(this.#catalog(url));
     else if (url.pathname.startsWith("/v1/health/service/")) body = JSON.stringify(this.#health(decodeURIComponent(url.pathname.slice("/v1/health/service/".length)), url));
@@ -126,14 +129,16 @@ export class FakeConsul {
     this.#send(res, 200, body, fault?.kind === "content-type" ? fault.value : "application/json", fault?.kind !== "no-index");
   }
 
-  #hold(): Promise<void> {
+  /** Holds until the data changes, or for min(`wait`, holdMs) as Consul caps a blocking query at its `wait`. */
+  #hold(requestedWaitMs: number | undefined): Promise<void> {
+    const holdMs = this.options.holdMs ?? 1000;
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.#waiters.delete(done);
         resolve();
       };
-      const timer = setTimeout(done, this.options.holdMs ?? 1000);
+      const timer = setTimeout(done, requestedWaitMs === undefined ? holdMs : Math.min(requestedWaitMs, holdMs));
       this.#waiters.add(done);
     });
   }
@@ -171,4 +176,12 @@ export class FakeConsul {
       return this.#nodeMetaMatches(e, url) && wanted.every((t) => tags.includes(t));
     });
   }
+}
+
+/** Consul's `wait` parameter: a Go duration with one unit (`120000ms`, `5s`, `2m`); a bare number is seconds. */
+export function waitMs(wait: string | null): number | undefined {
+  const match = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)?$/.exec(wait ?? "");
+  if (!match) return undefined;
+  const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? "s") as "ms" | "s" | "m" | "h"]; // the regex admits only these units
+  return Number(match[1]) * unitMs;
 }
