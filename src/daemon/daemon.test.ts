@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { silentLogger } from "../logging.js";
 import { tempDir, waitFor } from "../testing/index.js";
 import { Daemon } from "./daemon.js";
-import { DEFAULT_FLAGS, type DaemonFlags } from "./flags.js";
+import { DEFAULT_FLAGS, parseDaemonFlags, type DaemonFlags } from "./flags.js";
 
 const STATIC_CONFIG = `
 scrape_configs:
@@ -81,8 +81,10 @@ test("daemon: status/config never shows a secret", async (t) => {
   assert.match(body.data.yaml, /password: <secret>/);
 });
 
-test("daemon: a broken reload keeps the running config and providers and sets the metric to 0", async (t) => {
-  const { daemon, configFile } = await startDaemon(t, STATIC_CONFIG, { enableLifecycle: true });
+test("daemon: POST /-/reload of a broken config keeps the running config and providers, metric 0; fixed, it applies, metric 1", async (t) => {
+  const parsed = parseDaemonFlags(["--web.enable-lifecycle"]);
+  assert.ok(parsed !== "help");
+  const { daemon, configFile } = await startDaemon(t, STATIC_CONFIG, { enableLifecycle: parsed.enableLifecycle });
   await waitFor(async () => (await sdTargets(daemon, "web")).length === 1, { timeoutMs: 15_000, description: "web targets" });
   const providersBefore = daemon.manager.providerStatuses().map((p) => p.name).sort();
   await writeFile(configFile, `${STATIC_CONFIG}\n  - job_name: broken\n    scrape_interval: 5\n`);
@@ -94,6 +96,19 @@ test("daemon: a broken reload keeps the running config and providers and sets th
   const metrics = await (await fetch(`${daemon.url}/metrics`)).text();
   assert.match(metrics, /promsd_config_last_reload_successful 0/);
   assert.match(metrics, /promsd_config_reloads_total\{result="failure"\} 1/);
+  assert.deepEqual(await sdTargets(daemon, "node"), ["10.0.0.1:9100"]);
+  assert.equal((await fetch(`${daemon.url}/api/v1/sd/broken`)).status, 404, "the broken job never got in");
+
+  // Fixed (and changed): the next reload applies it and the metric goes back to 1.
+  await writeFile(configFile, `${STATIC_CONFIG}\n  - job_name: fixed\n    static_configs: [{targets: ["fixed-0:1"]}]\n`);
+  const fixed = await fetch(`${daemon.url}/-/reload`, { method: "POST" });
+  assert.equal(fixed.status, 200, await fixed.text());
+  await waitFor(async () => (await sdTargets(daemon, "fixed")).length === 1, { timeoutMs: 15_000, description: "the fixed config's new job" });
+  assert.deepEqual(await sdTargets(daemon, "fixed"), ["fixed-0:1"]);
+  assert.deepEqual(await sdTargets(daemon, "web"), ["web-0:8080"]);
+  const after = await (await fetch(`${daemon.url}/metrics`)).text();
+  assert.match(after, /promsd_config_last_reload_successful 1/);
+  assert.match(after, /promsd_config_reloads_total\{result="success"\} 1/);
 });
 
 test("daemon: a good reload keeps unchanged providers running and applies the rest", async (t) => {
