@@ -8,7 +8,7 @@ import {
   createLimiter,
   createTempDir,
   goDuration,
-  isPromtoolInstalled,
+  isPromtoolInstalled, assertPromtoolInstalled,
   parseSdOutput,
   runPromtoolSd,
   tempDir,
@@ -119,7 +119,8 @@ for (const c of parseCases) {
   });
 }
 
-test("runPromtoolSd: runs the reference promtool in the config's folder", { skip: !isPromtoolInstalled() }, async (t) => {
+test("runPromtoolSd: runs the reference promtool in the config's folder", async (t) => {
+  assertPromtoolInstalled();
   const dir = await tempDir(t);
   await writeFiles(dir, {
     "prometheus.yml": "scrape_configs:\n- job_name: j\n  file_sd_configs: [{files: [sd/a.json]}]\n",

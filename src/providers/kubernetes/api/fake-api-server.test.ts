@@ -121,7 +121,9 @@ test("fidelity: @kubernetes/client-node's informer lists, watches create/update/
 
 const hasKubectl = existsSync(KUBECTL);
 
-test("fidelity: kubectl get -o json and get --watch -o json against the fake", { skip: !hasKubectl && "kubectl not installed" }, async (t) => {
+test("fidelity: kubectl get -o json and get --watch -o json against the fake", async (t) => {
+  // A missing kubectl fails loudly: scripts/ensure-system-packages.sh installs it before `npm test`.
+  assert.ok(hasKubectl, `${KUBECTL} is missing: install Debian's kubernetes-client package (npm test does it via scripts/ensure-system-packages.sh)`);
   const server = await start(t);
   server.apply("pods", pod("web-1", { app: "web" }));
   server.apply("pods", pod("db-1", { app: "db" }));
