@@ -1,14 +1,17 @@
 /**
  * A real Apache ZooKeeper (Debian's `zookeeper` package) for tests: started on a free loopback port with a
  * throwaway data directory, ready when `ruok` answers `imok`, stopped by PID. Restartable on the same port
- * and data, for outage tests.
+ * and data, for outage tests. `expireSession` ends another client's session from outside, as an ensemble
+ * does when a session times out, and `tcpProxy` stands between a client and the server so that tests can cut
+ * one route while another stays.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { connect, createServer } from "node:net";
+import { connect, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { JuteReader, JuteWriter } from "../providers/zookeeper/jute.js";
 
 export const ZOOKEEPER_JAR = "/usr/share/java/zookeeper.jar";
 
@@ -76,7 +79,111 @@ function ruok(port: number): Promise<string> {
   });
 }
 
-function freePort(): Promise<number> {
+/**
+ * Closes the session `id`/`password` from a second connection: attaches to the session and sends
+ * closeSession in the same write (so its owner cannot win it back in between). The server then drops the
+ * session; its owner's next reconnect is told the session expired. Resolves true once the server confirmed
+ * the close, false if the session was already unknown.
+ */
+export function expireSession(address: string, id: bigint, password: Buffer, timeoutMs = 20_000): Promise<boolean> {
+  const [host, port] = [address.slice(0, address.lastIndexOf(":")), Number(address.slice(address.lastIndexOf(":") + 1))];
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port });
+    const timer = setTimeout(() => finish(new Error(`expireSession: no answer from ${address} within ${timeoutMs} ms`)), timeoutMs);
+    let buffered = Buffer.alloc(0);
+    let isHandshakeDone = false;
+    function finish(result: boolean | Error) {
+      clearTimeout(timer);
+      socket.destroy();
+      if (result instanceof Error) reject(result);
+      else resolve(result);
+    }
+    socket.on("connect", () => {
+      socket.write(Buffer.concat([
+        new JuteWriter().int(0).long(0n).int(10_000).long(id).buffer(password).bool(false).framed(),
+        new JuteWriter().int(1).int(-11).framed(), // xid 1, closeSession
+      ]));
+    });
+    socket.on("data", (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      while (buffered.length >= 4 && buffered.length >= 4 + buffered.readInt32BE(0)) {
+        const frame = new JuteReader(buffered.subarray(4, 4 + buffered.readInt32BE(0)));
+        buffered = buffered.subarray(4 + buffered.readInt32BE(0));
+        if (!isHandshakeDone) {
+          isHandshakeDone = true;
+          frame.int(); // protocol version
+          if (frame.int() <= 0) return finish(false); // negotiated timeout 0: the session is unknown
+          continue;
+        }
+        const xid = frame.int();
+        frame.long(); // zxid
+        const err = frame.int();
+        if (xid === 1) return finish(err === 0 ? true : new Error(`expireSession: closeSession failed with ${err}`));
+      }
+    });
+    socket.on("error", (error) => finish(error));
+    socket.on("close", () => finish(new Error("expireSession: connection closed before closeSession was confirmed")));
+  });
+}
+
+export interface TcpProxy {
+  readonly address: string;
+  /** Connections accepted so far. */
+  readonly accepted: number;
+  /** Connections currently open. */
+  readonly open: number;
+  /** Stops listening and cuts every open connection, like a server going away. */
+  close(): Promise<void>;
+}
+
+/** A loopback TCP proxy to `target` (`host:port`). */
+export async function tcpProxy(target: string): Promise<TcpProxy> {
+  const cut = target.lastIndexOf(":");
+  const sockets = new Set<Socket>();
+  const clients = new Set<Socket>();
+  let accepted = 0;
+  const server = createServer((downstream) => {
+    accepted++;
+    clients.add(downstream);
+    downstream.on("close", () => clients.delete(downstream));
+    const upstream = connect({ host: target.slice(0, cut), port: Number(target.slice(cut + 1)) });
+    for (const s of [downstream, upstream]) {
+      sockets.add(s);
+      s.on("error", () => undefined);
+      s.on("close", () => {
+        sockets.delete(s);
+        downstream.destroy();
+        upstream.destroy();
+      });
+    }
+    downstream.pipe(upstream);
+    upstream.pipe(downstream);
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      resolve(typeof address === "object" && address ? address.port : 0);
+    });
+  });
+  return {
+    address: `127.0.0.1:${port}`,
+    get accepted() {
+      return accepted;
+    },
+    get open() {
+      return clients.size;
+    },
+    close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      return closed;
+    },
+  };
+}
+
+/** A loopback port nothing listens on (bound, then released). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once("error", reject);

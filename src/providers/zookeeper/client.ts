@@ -65,6 +65,11 @@ export class ZooKeeperClient {
     return this.#isConnected;
   }
 
+  /** The current session's id and password while connected (tests use it to expire the session). */
+  get session(): { readonly id: bigint; readonly password: Buffer } | undefined {
+    return this.#isConnected ? { id: this.#sessionId, password: Buffer.from(this.#password) } : undefined;
+  }
+
   /** Keeps a session open until `signal` aborts: connects, reconnects, renews an expired session. */
   async run(signal: AbortSignal): Promise<void> {
     let serverIndex = 0;

@@ -2,7 +2,8 @@
  * ZooKeeper discovery (spec zookeeper.md): one session per config block, one tree cache per path, every
  * znode its own group (source = znode path) holding the member parsed from its data, or nothing. Caches
  * that fail (root missing, connection or session lost) keep their last groups and resync every 10 s, and at
- * once when the session is back.
+ * once when the session is back. Malformed member data gives no target and is logged and counted once per
+ * node and data (promsd_sd_zookeeper_invalid_members_total, ./members.ts); it never fails the cache.
  */
 import type { TargetGroup } from "../../model/target-group.js";
 import { counter, gauge } from "../../metrics/registry.js";
@@ -10,7 +11,7 @@ import { Mailbox } from "../mailbox.js";
 import type { Discoverer, DiscovererDeps } from "../provider.js";
 import { ZooKeeperClient } from "./client.js";
 import type { ZooKeeperConfig } from "./config.js";
-import { parseMember } from "./members.js";
+import { memberGroups } from "./members.js";
 import { TreeCache } from "./tree-cache.js";
 
 export interface ZooKeeperTimings {
@@ -19,13 +20,19 @@ export interface ZooKeeperTimings {
 }
 export const DEFAULT_ZOOKEEPER_TIMINGS: ZooKeeperTimings = { resyncDelayMs: 10_000 };
 
-export function createZooKeeperDiscoverer(config: ZooKeeperConfig, deps: DiscovererDeps, timings = DEFAULT_ZOOKEEPER_TIMINGS): Discoverer {
-  return { discover: (signal) => discoverZooKeeper(config, deps, timings, signal) };
+/** Test hooks: integration tests reach the discoverer's client (e.g. to expire its session). */
+export interface ZooKeeperTestHooks {
+  readonly onClient?: (client: ZooKeeperClient) => void;
 }
 
-async function* discoverZooKeeper(config: ZooKeeperConfig, deps: DiscovererDeps, timings: ZooKeeperTimings, signal: AbortSignal): AsyncGenerator<readonly TargetGroup[]> {
+export function createZooKeeperDiscoverer(config: ZooKeeperConfig, deps: DiscovererDeps, timings = DEFAULT_ZOOKEEPER_TIMINGS, hooks: ZooKeeperTestHooks = {}): Discoverer {
+  return { discover: (signal) => discoverZooKeeper(config, deps, timings, hooks, signal) };
+}
+
+async function* discoverZooKeeper(config: ZooKeeperConfig, deps: DiscovererDeps, timings: ZooKeeperTimings, hooks: ZooKeeperTestHooks, signal: AbortSignal): AsyncGenerator<readonly TargetGroup[]> {
   const failures = counter(deps.registry, { name: "prometheus_treecache_zookeeper_failures_total", help: "The total number of ZooKeeper failures." });
   const watchers = gauge(deps.registry, { name: "prometheus_treecache_watcher_goroutines", help: "The current number of watcher goroutines." });
+  const toGroup = memberGroups(config.format, deps.logger, deps.registry);
   const mailbox = new Mailbox();
   const pending = new Map<string, TargetGroup>();
   let caches: TreeCache[] = [];
@@ -40,20 +47,21 @@ async function* discoverZooKeeper(config: ZooKeeperConfig, deps: DiscovererDeps,
       if (event.kind === "disconnected" || event.kind === "expired") {
         for (const cache of caches) cache.invalidate(new Error(`ZooKeeper session ${event.kind}`));
       }
+      if (event.kind === "expired") deps.logger.warn({}, "ZooKeeper session expired; opening a new one and resyncing");
       if (event.kind === "connected") hasReconnected = true;
       mailbox.wake();
     },
   });
   caches = config.paths.map((path) => new TreeCache(path, client, {
     onNode: (nodePath, data) => {
-      const target = data === undefined ? undefined : parseMember(config.format, nodePath, data);
-      pending.set(nodePath, { source: nodePath, labels: {}, targets: target ? [target] : [] });
+      pending.set(nodePath, toGroup(nodePath, data));
     },
     onFailure: (error) => {
       failures.inc();
       deps.logger.error({ path, err: error.message }, "ZooKeeper tree cache failed; resyncing later");
     },
   }));
+  hooks.onClient?.(client);
 
   const session = client.run(signal);
   let isFirst = true;

@@ -25,6 +25,9 @@ export class TreeCache {
   readonly #events: TreeCacheEvents;
   #tree: CachedNode | undefined;
   #isFailed = true;
+  #isResyncing = false;
+  /** Set when the connection or session is lost while a resync walks: its watches are lost with it. */
+  #lostDuringResync: Error | undefined;
   readonly #queue = new Set<string>();
 
   constructor(root: string, client: Pick<ZooKeeperClient, "getData" | "getChildren">, events: TreeCacheEvents) {
@@ -48,9 +51,13 @@ export class TreeCache {
     return path === this.#root || path.startsWith(`${this.#root}/`);
   }
 
-  /** Records a watch notification; the node is re-read by the next `processQueue`. */
+  /**
+   * Records a watch notification; the node is re-read by the next `processQueue`. Notifications that arrive
+   * during a resync are kept too: the walk has already armed (and the server already fired) those watches,
+   * so dropping them would lose the change for good.
+   */
   markDirty(path: string): void {
-    if (!this.#isFailed) this.#queue.add(path);
+    if (!this.#isFailed || this.#isResyncing) this.#queue.add(path);
   }
 
   hasQueuedWork(): boolean {
@@ -73,23 +80,29 @@ export class TreeCache {
 
   /** Connection or session lost: watches are gone, so stop trusting the cache until the next resync. */
   invalidate(error: Error): void {
-    if (!this.#isFailed) this.#fail(error);
+    if (this.#isResyncing) this.#lostDuringResync ??= error;
+    else if (!this.#isFailed) this.#fail(error);
   }
 
   /** Walks the whole tree again and reports only what differs from the cached tree. True on success. */
   async resync(): Promise<boolean> {
     const fresh: CachedNode = { data: undefined, children: new Map() };
     const reported: [string, Buffer | undefined][] = [];
+    this.#queue.clear(); // the walk reads everything afresh; only notifications from now on matter
+    this.#isResyncing = true;
+    this.#lostDuringResync = undefined;
     try {
       await this.#walk(this.#root, fresh, (path, data) => reported.push([path, data]), true);
+      if (this.#lostDuringResync) throw this.#lostDuringResync;
     } catch (error) {
       this.#fail(error as Error);
       return false;
+    } finally {
+      this.#isResyncing = false;
     }
     const old = this.#tree;
     this.#tree = fresh;
     this.#isFailed = false;
-    this.#queue.clear();
     diffTrees(this.#root, old, fresh, this.#events.onNode);
     return true;
   }

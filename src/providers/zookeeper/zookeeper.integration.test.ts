@@ -9,14 +9,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test, type TestContext } from "node:test";
 import { Registry } from "prom-client";
-import { silentLogger } from "../../logging.js";
+import { silentLogger, type Logger } from "../../logging.js";
 import type { LabelSet } from "../../model/labels.js";
 import { sleep } from "../polling.js";
 import { runPromsdSd, runPromtoolSd, assertPromtoolInstalled } from "../../testing/promtool.js";
-import { startZooKeeper, type RealZooKeeper } from "../../testing/zookeeper.js";
+import { expireSession, freePort, startZooKeeper, tcpProxy, type RealZooKeeper } from "../../testing/zookeeper.js";
 import { ZooKeeperClient } from "./client.js";
 import type { MemberFormat } from "./config.js";
 import { createZooKeeperDiscoverer } from "./discoverer.js";
+import { INVALID_MEMBERS_METRIC } from "./members.js";
 
 let zk: RealZooKeeper;
 let admin: ZooKeeperClient;
@@ -45,18 +46,23 @@ async function ensure(path: string, data: Buffer): Promise<void> {
   await admin.create(path, data);
 }
 
-/** Runs a discoverer and keeps the current groups by source, as the manager would (v3). */
-function watch(t: TestContext, format: MemberFormat, paths: string[]) {
+/** Runs a discoverer and keeps the current groups by source, as the manager would (v3), and every group sent. */
+function watch(t: TestContext, format: MemberFormat, paths: string[], options: { servers?: string[] } = {}) {
   const registry = new Registry();
   const stop = new AbortController();
   const state = new Map<string, readonly LabelSet[]>();
+  const sent: { readonly source: string; readonly targets: readonly LabelSet[] }[] = [];
+  const warnings: Record<string, unknown>[] = [];
+  const logger: Logger = { ...silentLogger, warn: (fields, message) => warnings.push({ ...fields, message }), child: () => logger };
+  let client: ZooKeeperClient | undefined;
   let updates = 0;
-  const discoverer = createZooKeeperDiscoverer({ format, servers: [zk.address], paths, timeoutMs: 10_000 },
-    { logger: silentLogger, registry, jobNames: ["zk"], fetch, sleep }, { resyncDelayMs: 300 });
+  const discoverer = createZooKeeperDiscoverer({ format, servers: options.servers ?? [zk.address], paths, timeoutMs: 10_000 },
+    { logger, registry, jobNames: ["zk"], fetch, sleep }, { resyncDelayMs: 300 }, { onClient: (c) => (client = c) });
   const done = (async () => {
     for await (const groups of discoverer.discover(stop.signal)) {
       updates++;
       for (const group of groups) {
+        sent.push({ source: group.source, targets: group.targets });
         if (group.targets.length === 0) state.delete(group.source);
         else state.set(group.source, group.targets);
       }
@@ -66,15 +72,18 @@ function watch(t: TestContext, format: MemberFormat, paths: string[]) {
     stop.abort();
     await done;
   });
-  const until = async (what: string, predicate: () => boolean, timeoutMs = 20_000) => {
+  const until = async (what: string, predicate: () => boolean, timeoutMs = 30_000) => {
     const deadline = Date.now() + timeoutMs;
     while (!predicate()) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify([...state])}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   };
-  const failures = async () => (await registry.getSingleMetric("prometheus_treecache_zookeeper_failures_total")?.get())?.values[0]?.value ?? 0;
-  return { state, until, failures, updates: () => updates };
+  const metric = async (name: string, labels: Record<string, string> = {}) =>
+    (await registry.getSingleMetric(name)?.get())?.values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))?.value ?? 0;
+  const failures = () => metric("prometheus_treecache_zookeeper_failures_total");
+  const session = () => client?.session;
+  return { state, sent, warnings, until, failures, metric, session, updates: () => updates };
 }
 
 const address = (targets: readonly LabelSet[] | undefined) => targets?.[0]?.__address__;
@@ -98,7 +107,38 @@ test("zookeeper: Z1-Z3 initial sync, changes, deletions and unparsable members",
   await admin.create(`${root}/member_0000000004`, Buffer.from("not json"));
   await w.until("an update for member 4", () => w.updates() > before);
   assert.equal(w.state.has(`${root}/member_0000000004`), false);
+  assert.equal(await w.failures(), 0, "unparsable data is not a tree-cache failure");
+  // promsd-specific (issue 4): the skipped member is logged once and counted, the parent's empty data is not.
+  assert.equal(await w.metric(INVALID_MEMBERS_METRIC, { mechanism: "serverset" }), 1);
+  assert.deepEqual(w.warnings.map((x) => [x.path, x.mechanism]), [[`${root}/member_0000000004`, "serverset"]]);
+  // Changed to other invalid bytes: a new data version, logged and counted again; the valid members are untouched.
+  await admin.setData(`${root}/member_0000000004`, Buffer.from("[]"));
+  await w.until("the second invalid version counted", () => w.warnings.length === 2);
+  assert.equal(await w.metric(INVALID_MEMBERS_METRIC, { mechanism: "serverset" }), 2);
+  assert.deepEqual([...w.state.keys()].sort(), [`${root}/member_0000000002`, `${root}/member_0000000003`]);
   assert.equal(await w.failures(), 0);
+});
+
+test("zookeeper: a malformed nerve member is skipped, counted once across resyncs, and discovery goes on", async (t) => {
+  const root = "/nerve/malformed";
+  await ensure(`${root}/bad`, Buffer.from('{"host": "10.9.0.1", "port": "3000"}'));
+  await admin.create(`${root}/good`, Buffer.from('{"host": "10.9.0.2", "port": 3000}'));
+  const w = watch(t, "nerve", [root]);
+  await w.until("the good member", () => address(w.state.get(`${root}/good`)) === "10.9.0.2:3000");
+  await w.until("the bad member counted", () => w.warnings.length === 1);
+  assert.equal(w.warnings[0]?.path, `${root}/bad`);
+  assert.match(String(w.warnings[0]?.problem), /string where an integer was expected/);
+  assert.equal(await w.metric(INVALID_MEMBERS_METRIC, { mechanism: "nerve" }), 1);
+  // The session expires: the cache resyncs, meets the bad member again, and must not log or count it again.
+  const first = w.session();
+  assert.ok(first);
+  assert.equal(await expireSession(zk.address, first.id, first.password), true);
+  await w.until("a new session", () => w.session() !== undefined && w.session()?.id !== first.id);
+  await admin.create(`${root}/later`, Buffer.from('{"host": "10.9.0.3", "port": 3000}'));
+  await w.until("a member added after the resync", () => w.state.has(`${root}/later`));
+  assert.equal(w.warnings.filter((x) => x.path === `${root}/bad`).length, 1, "one warning per node and data version");
+  assert.equal(await w.metric(INVALID_MEMBERS_METRIC, { mechanism: "nerve" }), 1);
+  assert.equal(w.state.has(`${root}/bad`), false);
 });
 
 test("zookeeper: Z4 a missing root fails, counts, and is picked up once created", async (t) => {
@@ -116,10 +156,12 @@ test("zookeeper: targets survive a ZooKeeper outage and follow changes made afte
   const w = watch(t, "serverset", [root]);
   await w.until("two members", () => w.state.size === 2);
   await zk.stop();
-  await w.until("the failure to be noticed", () => false, 0).catch(() => undefined);
-  await new Promise((r) => setTimeout(r, 1500));
+  const deadline = Date.now() + 30_000;
+  while ((await w.failures()) < 1) {
+    assert.ok(Date.now() < deadline, "the outage was not counted within 30 s");
+    await new Promise((r) => setTimeout(r, 20));
+  }
   assert.equal(w.state.size, 2, "an outage must not remove targets");
-  assert.ok((await w.failures()) >= 1, "the outage is counted");
   await zk.start();
   assert.ok(await admin.waitConnected(30_000, adminStop.signal));
   await admin.create(`${root}/c`, member("10.1.0.3", 80));
@@ -166,4 +208,73 @@ test("zookeeper: serverset and nerve output equals promtool's after each add, ch
   await admin.delete("/diff/ss/a/m1");
   await admin.delete("/diff/nerve/n2");
   await compare("removed");
+});
+
+/** Groups sent for `sources` from index `from` on. */
+const sentFor = (sent: readonly { source: string; targets: readonly LabelSet[] }[], from: number, sources: readonly string[]) =>
+  sent.slice(from).filter((g) => sources.includes(g.source));
+
+test("zookeeper: an expired session is replaced without losing, blinking or duplicating targets", async (t) => {
+  const root = "/expiry/members";
+  await ensure(`${root}/a`, member("10.4.0.1", 80));
+  await admin.create(`${root}/b`, member("10.4.0.2", 80));
+  const w = watch(t, "serverset", [root]);
+  await w.until("two members", () => w.state.size === 2);
+  const first = w.session();
+  assert.ok(first, "the discoverer is connected");
+  const mark = w.sent.length;
+
+  assert.equal(await expireSession(zk.address, first.id, first.password), true, "the server closed the discoverer's session");
+  await w.until("a new session", () => w.session() !== undefined && w.session()?.id !== first.id);
+  assert.ok(w.warnings.some((x) => /session expired/.test(String(x.message))), "the expiry was seen as such (not only a disconnect)");
+  assert.ok((await w.failures()) >= 1, "the lost watches put the cache into failure mode");
+  await admin.create(`${root}/c`, member("10.4.0.3", 80));
+  await w.until("c, created after the expiry", () => w.state.has(`${root}/c`));
+  await admin.setData(`${root}/a`, member("10.4.0.9", 80));
+  await w.until("a's change, made after the expiry", () => address(w.state.get(`${root}/a`)) === "10.4.0.9:80");
+
+  assert.deepEqual([...w.state.keys()].sort(), [`${root}/a`, `${root}/b`, `${root}/c`]);
+  const episode = sentFor(w.sent, mark, [`${root}/a`, `${root}/b`, `${root}/c`]);
+  assert.deepEqual(episode.filter((g) => g.targets.length === 0), [], "no source was sent empty (no blink)");
+  assert.deepEqual(episode.map((g) => [g.source, address(g.targets)]), [[`${root}/c`, "10.4.0.3:80"], [`${root}/a`, "10.4.0.9:80"]],
+    "only the changes were sent, each once: unchanged members are not re-sent by the resync");
+});
+
+test("zookeeper: a dead server listed first is skipped", async (t) => {
+  const root = "/servers/dead-first";
+  await ensure(`${root}/a`, member("10.5.0.1", 80));
+  const dead = `127.0.0.1:${await freePort()}`;
+  const w = watch(t, "serverset", [root], { servers: [dead, zk.address] });
+  await w.until("the member through the second server", () => address(w.state.get(`${root}/a`)) === "10.5.0.1:80");
+  await admin.create(`${root}/b`, member("10.5.0.2", 80));
+  await w.until("a later member", () => w.state.has(`${root}/b`));
+  assert.equal(await w.failures(), 0);
+});
+
+test("zookeeper: when the connected server goes away the client moves to the next one and keeps its session", async (t) => {
+  const root = "/servers/failover";
+  await ensure(`${root}/a`, member("10.6.0.1", 80));
+  await admin.create(`${root}/b`, member("10.6.0.2", 80));
+  // Two routes to the one server: cutting one is, to the client, that server going away; the session lives on.
+  const proxies = [await tcpProxy(zk.address), await tcpProxy(zk.address)];
+  t.after(() => Promise.all(proxies.map((p) => p.close())));
+  const w = watch(t, "serverset", [root], { servers: proxies.map((p) => p.address) });
+  await w.until("two members", () => w.state.size === 2);
+  const first = w.session();
+  assert.ok(first);
+  const used = proxies.findIndex((p) => p.open > 0);
+  assert.ok(used >= 0, "one proxy carries the connection");
+  const other = proxies[1 - used];
+  assert.ok(other);
+  const otherAccepted = other.accepted;
+  const mark = w.sent.length;
+
+  await proxies[used]?.close();
+  await w.until("a connection through the other server", () => other.open > 0 && other.accepted > otherAccepted && w.session() !== undefined);
+  assert.equal(w.session()?.id, first.id, "the session moved with the client instead of expiring");
+  await admin.create(`${root}/c`, member("10.6.0.3", 80));
+  await w.until("c, created after the move", () => w.state.has(`${root}/c`));
+  assert.deepEqual([...w.state.keys()].sort(), [`${root}/a`, `${root}/b`, `${root}/c`]);
+  const episode = sentFor(w.sent, mark, [`${root}/a`, `${root}/b`, `${root}/c`]);
+  assert.deepEqual(episode.map((g) => [g.source, address(g.targets)]), [[`${root}/c`, "10.6.0.3:80"]], "no blink, no duplicate");
 });

@@ -4,8 +4,12 @@ import { ConfigLocation } from "../../config/location.js";
 import { parseYaml } from "../../config/yaml-node.js";
 import { ConfigError } from "../../errors.js";
 import { sanitizeLabelName } from "../../model/sanitize.js";
+import { ZK_ERROR, ZooKeeperError } from "./client.js";
 import { parseZooKeeperConfig } from "./config.js";
-import { parseMember } from "./members.js";
+import { Registry } from "prom-client";
+import { silentLogger, type Logger } from "../../logging.js";
+import { checkMember, INVALID_MEMBERS_METRIC, memberGroups, parseMember } from "./members.js";
+import { TreeCache } from "./tree-cache.js";
 
 const M1 = `{"serviceEndpoint": {"host": "10.0.0.5", "port": 31337},
  "additionalEndpoints": {"http": {"host": "10.0.0.5", "port": 31337}, "admin-port": {"host": "10.0.0.5", "port": 31338}},
@@ -85,3 +89,150 @@ for (const [format, yaml, problem] of configErrors) {
     assert.throws(() => parse(format, yaml), (e) => e instanceof ConfigError && e.problem === problem);
   });
 }
+
+test("checkMember: says why data is not a member", () => {
+  const problem = (format: "serverset" | "nerve", data: string) => {
+    const checked = checkMember(format, "/p", Buffer.from(data));
+    return "problem" in checked ? checked.problem : undefined;
+  };
+  assert.equal(problem("serverset", ""), "empty data");
+  assert.match(problem("serverset", "not json") ?? "", /^not JSON: /);
+  assert.equal(problem("serverset", "[]"), "an array where an object was expected");
+  assert.equal(problem("serverset", '{"serviceEndpoint": {"port": "80"}}'), "a string where an integer was expected");
+  assert.equal(problem("nerve", '{"host": 1}'), "the number 1 where a string was expected");
+  assert.equal(problem("serverset", '{"additionalEndpoints": true}'), "additionalEndpoints is a boolean, not an object");
+  assert.equal(problem("nerve", '{"host": "h", "port": 1}'), undefined);
+});
+
+function capturingLogger() {
+  const warnings: Record<string, unknown>[] = [];
+  const logger: Logger = { ...silentLogger, warn: (fields, message) => warnings.push({ ...fields, message }), child: () => logger };
+  return { logger, warnings };
+}
+
+const invalidCount = async (registry: Registry, mechanism: string) =>
+  (await registry.getSingleMetric(INVALID_MEMBERS_METRIC)?.get())?.values.find((v) => v.labels.mechanism === mechanism)?.value;
+
+test("memberGroups: malformed member data gives no target, is logged and counted once per path and data", async () => {
+  const registry = new Registry();
+  const { logger, warnings } = capturingLogger();
+  const toGroup = memberGroups("serverset", logger, registry);
+  assert.equal(await invalidCount(registry, "serverset"), 0, "exported from the start");
+
+  assert.deepEqual(toGroup("/s/bad", Buffer.from("not json")), { source: "/s/bad", labels: {}, targets: [] });
+  assert.equal(warnings.length, 1);
+  assert.equal(warnings[0]?.path, "/s/bad");
+  assert.equal(warnings[0]?.mechanism, "serverset");
+  assert.match(String(warnings[0]?.problem), /^not JSON/);
+  assert.equal(await invalidCount(registry, "serverset"), 1);
+
+  // The same bytes again (a resync re-reporting the node): no new log line, no new count.
+  toGroup("/s/bad", Buffer.from("not json"));
+  assert.equal(warnings.length, 1);
+  assert.equal(await invalidCount(registry, "serverset"), 1);
+
+  // New invalid data on the node is a new version: logged and counted.
+  toGroup("/s/bad", Buffer.from("[1]"));
+  assert.equal(warnings.length, 2);
+  assert.equal(await invalidCount(registry, "serverset"), 2);
+
+  // Fixed, then broken again with the first bytes: counted again.
+  assert.equal(toGroup("/s/bad", Buffer.from('{"serviceEndpoint": {"host": "h", "port": 1}}')).targets[0]?.__address__, "h:1");
+  toGroup("/s/bad", Buffer.from("not json"));
+  assert.equal(await invalidCount(registry, "serverset"), 3);
+
+  // Deleted and re-created with invalid data: counted again. Another path is independent.
+  assert.deepEqual(toGroup("/s/bad", undefined).targets, []);
+  toGroup("/s/bad", Buffer.from("not json"));
+  toGroup("/s/other", Buffer.from("not json"));
+  assert.equal(await invalidCount(registry, "serverset"), 5);
+  assert.equal(warnings.length, 5);
+});
+
+test("memberGroups: empty data (parent nodes) and valid members are neither logged nor counted", async () => {
+  const registry = new Registry();
+  const { logger, warnings } = capturingLogger();
+  const toGroup = memberGroups("nerve", logger, registry);
+  assert.deepEqual(toGroup("/n", Buffer.alloc(0)), { source: "/n", labels: {}, targets: [] });
+  assert.equal(toGroup("/n/a", Buffer.from('{"host": "10.0.1.7", "port": 3000}')).targets.length, 1);
+  assert.equal(toGroup("/n/null", Buffer.from("null")).targets[0]?.__address__, ":0");
+  assert.deepEqual(warnings, []);
+  assert.equal(await invalidCount(registry, "nerve"), 0);
+});
+
+test("memberGroups: both mechanisms share one counter in a registry, told apart by label", async () => {
+  const registry = new Registry();
+  const serverset = memberGroups("serverset", silentLogger, registry);
+  const nerve = memberGroups("nerve", silentLogger, registry);
+  serverset("/a", Buffer.from("x"));
+  nerve("/b", Buffer.from('{"port": 1.5}'));
+  nerve("/c", Buffer.from('"x"'));
+  assert.equal(await invalidCount(registry, "serverset"), 1);
+  assert.equal(await invalidCount(registry, "nerve"), 2);
+});
+
+test("memberGroups: pathological data never throws", () => {
+  const toGroup = memberGroups("serverset", silentLogger, new Registry());
+  const deep = "[".repeat(200_000) + "]".repeat(200_000);
+  for (const data of [deep, "\u0000\u0001", Buffer.from([0xff, 0xfe, 0x00]).toString("latin1"), '{"serviceEndpoint": {"port": 1e400}}', '{"shard": 9007199254740993}']) {
+    assert.deepEqual(toGroup("/p", Buffer.from(data, "latin1")).targets, []);
+  }
+});
+
+/** An in-memory ZooKeeper for the tree cache; `during` runs inside a read, as a notification could arrive then. */
+function fakeTree(nodes: Record<string, string>) {
+  const tree = new Map(Object.entries(nodes));
+  let during: ((path: string) => void) | undefined;
+  const noNode = (path: string) => new ZooKeeperError(ZK_ERROR.noNode, `no node ${path}`);
+  const client = {
+    async getData(path: string): Promise<Buffer> {
+      await Promise.resolve();
+      const data = tree.get(path);
+      if (data === undefined) throw noNode(path);
+      return Buffer.from(data);
+    },
+    async getChildren(path: string): Promise<string[]> {
+      await Promise.resolve();
+      if (!tree.has(path)) throw noNode(path);
+      const hook = during;
+      during = undefined;
+      hook?.(path);
+      return [...tree.keys()].filter((p) => p.startsWith(`${path}/`) && !p.slice(path.length + 1).includes("/")).map((p) => p.slice(path.length + 1));
+    },
+  };
+  return { tree, client, setDuring: (hook: (path: string) => void) => (during = hook) };
+}
+
+test("tree cache: a notification that arrives while a resync walks is not lost", async () => {
+  const fake = fakeTree({ "/r": "", "/r/a": "A" });
+  const events: [string, string | undefined][] = [];
+  const cache = new TreeCache("/r", fake.client, { onNode: (p, d) => events.push([p, d?.toString()]), onFailure: () => {} });
+  // The root's children are listed (and its watch armed); then a child is created and the watch fires, all
+  // before the walk has finished.
+  fake.setDuring(() => {
+    fake.tree.set("/r/b", "B");
+    cache.markDirty("/r");
+  });
+  assert.equal(await cache.resync(), true);
+  assert.equal(cache.hasQueuedWork(), true, "the notification is queued");
+  await cache.processQueue();
+  assert.deepEqual(events.filter(([p]) => p === "/r/b"), [["/r/b", "B"]]);
+});
+
+test("tree cache: a session lost while a resync walks fails the resync, and the next one reports only differences", async () => {
+  const fake = fakeTree({ "/r": "", "/r/a": "A" });
+  const events: [string, string | undefined][] = [];
+  let failures = 0;
+  const cache = new TreeCache("/r", fake.client, { onNode: (p, d) => events.push([p, d?.toString()]), onFailure: () => failures++ });
+  assert.equal(await cache.resync(), true);
+  assert.deepEqual(events, [["/r", ""], ["/r/a", "A"]]);
+  cache.invalidate(new Error("disconnected"));
+  assert.equal(failures, 1);
+  fake.setDuring(() => cache.invalidate(new Error("expired")));
+  assert.equal(await cache.resync(), false, "watches armed by this walk died with the session");
+  assert.equal(failures, 2);
+  assert.equal(cache.isFailed, true);
+  fake.tree.set("/r/b", "B");
+  assert.equal(await cache.resync(), true);
+  assert.deepEqual(events.slice(2), [["/r/b", "B"]], "a is neither deleted nor re-sent");
+});
