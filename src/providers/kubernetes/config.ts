@@ -4,7 +4,7 @@
  * in Prometheus's order with its messages (1.2). Only the v3 profile reaches this parser: Debian's 2.42
  * has no Kubernetes SD, so there the key is an unknown field.
  */
-import { goUrlParseError, parseHttpClientConfig, resolveConfigPath, type HttpClientConfig } from "../../config/http-client.js";
+import { goUrlParseError, readHttpClientConfig, resolveConfigPath, type HttpClientConfig } from "../../config/http-client.js";
 import type { ConfigLocation } from "../../config/location.js";
 import { MapReader, type ParseContext } from "../../config/reader.js";
 import type { YamlNode } from "../../config/yaml-node.js";
@@ -60,11 +60,6 @@ function readRole(reader: MapReader, key: string): KubernetesRole | "" {
   throw new ConfigError(reader.atKey(key), `unknown Kubernetes SD role ${goQuote(value)}`, `use one of ${KUBERNETES_ROLES.join(", ")}`);
 }
 
-/** Problems the HTTP client block reports in its Validate step (not while decoding). */
-function isValidationProblem(error: unknown): error is ConfigError {
-  return error instanceof ConfigError && !/^(yaml: |parse |unknown TLS version)/.test(error.problem);
-}
-
 function readSelectors(reader: MapReader): { role: KubernetesRole | ""; label: string; field: string; at: ConfigLocation }[] {
   return (reader.list("selectors", "[]kubernetes.SelectorConfig") ?? []).map(({ value, at }) => {
     const r = MapReader.open(value, at, "kubernetes.SelectorConfig");
@@ -112,20 +107,14 @@ export function parseKubernetesConfig(node: YamlNode, at: ConfigLocation, ctx: P
   nsReader?.finish();
   const selectors = readSelectors(reader);
   const attachMetadata = readAttachMetadata(reader);
-  let httpClient: HttpClientConfig | undefined;
-  let deferred: ConfigError | undefined;
-  try {
-    httpClient = parseHttpClientConfig(reader, ctx);
-  } catch (error) {
-    if (!isValidationProblem(error)) throw error;
-    deferred = error;
-  }
+  // Read now (decode errors first); Go's Validate runs after the role check, as in Prometheus.
+  const unvalidatedClient = readHttpClientConfig(reader, ctx);
   reader.finish();
   const fail = (key: string, problem: string, hint: string): never => {
     throw new ConfigError(reader.atKey(key), problem, hint);
   };
   if (role === "") fail("role", "role missing (one of: pod, service, endpoints, endpointslice, node, ingress)", "set `role`");
-  if (deferred !== undefined || httpClient === undefined) throw deferred ?? new Error("unreachable: no HTTP client config");
+  const httpClient = unvalidatedClient.validate();
   const hasApiServer = apiServer !== undefined && apiServer !== "";
   const hasKubeconfig = kubeconfigRaw !== "";
   const isCustomClient = !isDefaultHttpClient(httpClient);

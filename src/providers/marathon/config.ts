@@ -1,5 +1,5 @@
 /** `marathon_sd_configs` (spec marathon.md 1): servers, refresh_interval, auth_token(_file), HTTP client block. */
-import { parseHttpClientConfig, resolveConfigPath, type HttpClientConfig } from "../../config/http-client.js";
+import { readHttpClientConfig, resolveConfigPath, type HttpClientConfig } from "../../config/http-client.js";
 import type { ConfigLocation } from "../../config/location.js";
 import { MapReader, type ParseContext } from "../../config/reader.js";
 import { Secret } from "../../config/secret.js";
@@ -20,11 +20,6 @@ export interface MarathonConfig {
 
 export const MARATHON_DEFAULTS = Object.freeze({ refreshIntervalMs: 30_000, maxBodyBytes: 256 * 1024 * 1024 });
 
-/** Problems Go's HTTPClientConfig.Validate reports after unmarshalling (checked after marathon's own). */
-function isValidationProblem(error: unknown): error is ConfigError {
-  return error instanceof ConfigError && !/^(yaml: |parse |unknown TLS version)/.test(error.problem);
-}
-
 export function parseMarathonConfig(node: YamlNode, at: ConfigLocation, ctx: ParseContext): MarathonConfig {
   const reader = MapReader.open(node, at, "marathon.SDConfig");
   const servers = reader.stringList("servers") ?? [];
@@ -35,14 +30,8 @@ export function parseMarathonConfig(node: YamlNode, at: ConfigLocation, ctx: Par
   const hasBasicAuth = reader.has("basic_auth");
   const hasBearer = reader.has("bearer_token") || reader.has("bearer_token_file");
   const hasAuthorization = reader.has("authorization");
-  let httpClient: HttpClientConfig | undefined;
-  let deferred: ConfigError | undefined;
-  try {
-    httpClient = parseHttpClientConfig(reader, ctx);
-  } catch (error) {
-    if (!isValidationProblem(error)) throw error;
-    deferred = error;
-  }
+  // Read now (decode errors first); Go's Validate runs after marathon's own checks, as in Prometheus.
+  const unvalidatedClient = readHttpClientConfig(reader, ctx);
   reader.finish();
   const fail = (key: string, problem: string, hint: string): never => {
     throw new ConfigError(reader.atKey(key), problem, hint);
@@ -53,8 +42,7 @@ export function parseMarathonConfig(node: YamlNode, at: ConfigLocation, ctx: Par
   if (hasToken && hasBasicAuth) fail("auth_token", "marathon_sd: at most one of basic_auth, auth_token & auth_token_file must be configured", "use a single authentication method");
   if (hasToken && hasBearer) fail("auth_token", "marathon_sd: at most one of bearer_token, bearer_token_file, auth_token & auth_token_file must be configured", "use a single authentication method");
   if (hasToken && hasAuthorization) fail("auth_token", "marathon_sd: at most one of auth_token, auth_token_file & authorization must be configured", "use a single authentication method");
-  if (deferred !== undefined) throw deferred;
-  if (httpClient === undefined) throw new Error("unreachable: HTTP client config missing without an error");
+  const httpClient = unvalidatedClient.validate();
   if (refreshIntervalMs === 0) {
     // Prometheus accepts 0 and then panics when the ticker starts; promsd rejects it (common.md 4).
     throw new ConfigError(reader.atKey("refresh_interval"), "refresh_interval must be greater than 0", 'use e.g. "30s"');
