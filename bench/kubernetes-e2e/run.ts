@@ -22,6 +22,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { hotSpots, readCpuProfile } from "../lib/cpu-profile.js";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { next, type Message } from "../lib/child-messages.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const env = process.env;
@@ -39,30 +40,11 @@ const GRACE_MS = 2000;
 /** BENCH_CPU_PROFILE=1: the promsd process writes a V8 CPU profile; its top functions go into the results. */
 const PROFILE_DIR = env["BENCH_CPU_PROFILE"] === "1" ? mkdtempSync(join(tmpdir(), "promsd-k8s-e2e-prof-")) : undefined;
 
-type Message = Record<string, unknown> & { readonly event: string };
 
 function log(message: string): void {
   process.stderr.write(`[kubernetes-e2e ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
-function next(child: ChildProcess, event: string, timeoutMs: number): Promise<Message> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`no "${event}" within ${timeoutMs / 1000} s`)), timeoutMs);
-    const onMessage = (message: Message): void => {
-      if (message.event === event) finish(undefined, message);
-    };
-    const onExit = (code: number | null, signal: string | null): void => finish(new Error(`process exited (${code ?? signal}) before "${event}"`));
-    const finish = (error: Error | undefined, message?: Message): void => {
-      clearTimeout(timer);
-      child.off("message", onMessage);
-      child.off("exit", onExit);
-      if (error) reject(error);
-      else resolve(message!);
-    };
-    child.on("message", onMessage);
-    child.on("exit", onExit);
-  });
-}
 
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;

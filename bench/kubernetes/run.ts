@@ -18,6 +18,7 @@ import { writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { next, type Message } from "../lib/child-messages.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const env = process.env;
@@ -28,30 +29,11 @@ const CLIENTS = (env["BENCH_CLIENTS"] ?? "promsd,client-node").split(",");
 const RESULT_FILES = [join(ROOT, "bench/kubernetes/RESULTS.md"), ...(env["BENCH_RESULT_FILE"] ? [env["BENCH_RESULT_FILE"]] : [])];
 const EXEC_ARGV = ["--import", "tsx", "--expose-gc", "--max-old-space-size=12288"];
 
-type Message = Record<string, unknown> & { readonly event: string };
 
 function log(message: string): void {
   process.stderr.write(`[kubernetes ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
-function next(child: ChildProcess, event: string, timeoutMs: number): Promise<Message> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`no "${event}" within ${timeoutMs} ms`)), timeoutMs);
-    const onMessage = (message: Message): void => {
-      if (message.event === event) finish(undefined, message);
-    };
-    const onExit = (code: number | null, signal: string | null): void => finish(new Error(`process exited (${code ?? signal}) before "${event}"`));
-    const finish = (error: Error | undefined, message?: Message): void => {
-      clearTimeout(timer);
-      child.off("message", onMessage);
-      child.off("exit", onExit);
-      if (error) reject(error);
-      else resolve(message!);
-    };
-    child.on("message", onMessage);
-    child.on("exit", onExit);
-  });
-}
 
 interface ClientResult {
   readonly kind: string;
