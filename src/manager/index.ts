@@ -12,3 +12,5 @@ export { canonicalConfigKey } from "./config-key.js";
 export { type PoolProvider, type ProviderState } from "./provider-pool.js";
 export { type Snapshot, TargetStore } from "./target-store.js";
 export { type Clock, systemClock, Throttle, type ThrottleMode, type ThrottleOptions } from "./throttle.js";
+export { DiscoverySnapshot, JobGroups, type JobChanges } from "./snapshot.js";
+export { GroupList, GroupListView } from "./group-list.js";

@@ -12,6 +12,7 @@ import type { ProviderDefinition, SdConfig } from "../providers/provider.js";
 import { ManagerMetrics } from "./manager-metrics.js";
 import type { ProviderError } from "./provider-errors.js";
 import { type PoolChanges, type PoolProvider, type ProviderState, ProviderPool } from "./provider-pool.js";
+import type { DiscoverySnapshot } from "./snapshot.js";
 import { type Snapshot, TargetStore } from "./target-store.js";
 import { type Clock, systemClock, Throttle } from "./throttle.js";
 
@@ -56,7 +57,8 @@ export interface ProviderStatus {
   readonly lastError?: ProviderError;
 }
 
-export type SnapshotListener = (snapshot: ReadonlyMap<string, readonly TargetGroup[]>) => void;
+/** Gets each snapshot sent; `snapshot.changes` tells what differs from the one before (see snapshot.ts). */
+export type SnapshotListener = (snapshot: DiscoverySnapshot) => void;
 
 export const DEFAULT_UPDATE_INTERVAL_MS = 5000;
 export const DEFAULT_INITIAL_TIMEOUT_MS = 30_000;
@@ -147,7 +149,7 @@ export class DiscoveryManager {
   providerStatuses(): ProviderStatus[] {
     return this.#pool.providers().map((p) => {
       const jobs = [...p.subscribers];
-      const groups = jobs[0] === undefined ? [] : this.#store.groups(jobs[0], p.name);
+      const first = jobs[0];
       return {
         name: p.name,
         mechanism: p.mechanism,
@@ -157,8 +159,8 @@ export class DiscoveryManager {
         hasInitialSet: p.hasInitialSet,
         ...(p.lastUpdateMs === undefined ? {} : { lastUpdateMs: p.lastUpdateMs }),
         updatesReceived: p.updatesReceived,
-        groupCount: groups.length,
-        targetCount: groups.reduce((n, g) => n + g.targets.length, 0),
+        groupCount: first === undefined ? 0 : this.#store.groupCount(first, p.name),
+        targetCount: first === undefined ? 0 : this.#store.targetCount(first, p.name),
         errorCount: p.errorCount,
         ...(p.lastError === undefined ? {} : { lastError: p.lastError }),
       };
@@ -248,11 +250,9 @@ export class DiscoveryManager {
 
   #send(): boolean {
     this.#metrics.sendAttempted();
-    const snapshot = this.#store.snapshot(this.#subscriptions());
+    const snapshot = this.#store.takeSnapshot(this.#subscriptions());
     const nowMs = this.#clock.now();
-    for (const [job, groups] of snapshot) {
-      this.#metrics.jobInSnapshot(job, groups.reduce((n, g) => n + g.targets.length, 0), nowMs);
-    }
+    for (const job of snapshot.keys()) this.#metrics.jobInSnapshot(job, snapshot.job(job)?.targetCount ?? 0, nowMs);
     // Nobody listens: nothing to deliver to, and nothing to retry until someone subscribes.
     this.#undelivered = this.#listeners.size === 0;
     for (const listener of [...this.#listeners.keys()]) {

@@ -114,3 +114,47 @@ test("target-store: delete and clear forget stored groups", () => {
   store.clear();
   assert.deepEqual(store.jobs(), []);
 });
+
+/** `changes` of a snapshot as plain data: job → "reset" or provider → source → target count (null = deleted). */
+function changesOf(snapshot: ReturnType<TargetStore["takeSnapshot"]>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [job, change] of snapshot.changes) {
+    out[job] = change.isReset ? "reset" : Object.fromEntries([...change.groups].map(([p, s]) => [p, Object.fromEntries([...s].map(([src, g]) => [src, g?.targets.length ?? null]))]));
+  }
+  return out;
+}
+
+test("target-store: takeSnapshot numbers snapshots and lists only what changed since the previous one", () => {
+  const store = new TargetStore({ profile: "v3" });
+  const subs = [{ provider: "p/0", jobs: ["a", "b"] }];
+  store.applyUpdate("a", "p/0", [group("s1", ["h1:1"]), group("s2", ["h2:1"])]);
+  const first = store.takeSnapshot(subs);
+  assert.equal(first.sequence, 1);
+  assert.equal(first.previousSequence, undefined);
+  assert.deepEqual(changesOf(first), { a: "reset", b: "reset" }, "everything is new in the first snapshot");
+
+  store.applyUpdate("a", "p/0", [group("s1", ["h1:1", "h3:1"]), group("s2", []), group("never-stored", [])]);
+  const second = store.takeSnapshot(subs);
+  assert.equal(second.previousSequence, 1);
+  assert.deepEqual(changesOf(second), { a: { "p/0": { s1: 2, s2: null } } }, "a deletion of an unknown source is no change");
+  assert.equal(second.job("b"), first.job("b"), "an unchanged job keeps its entry (and its cached array)");
+  assert.deepEqual(summarise(first), { a: ["s1:1", "s2:1"], b: [] }, "an earlier snapshot never changes");
+  assert.deepEqual(summarise(second), { a: ["s1:2"], b: [] });
+  assert.equal(second.job("a")?.targetCount, 2);
+
+  assert.deepEqual(changesOf(store.takeSnapshot(subs)), {}, "no change, no entry");
+  const peek = store.snapshot(subs);
+  assert.equal(peek.sequence, 0);
+  store.applyUpdate("a", "p/0", [group("s9", ["h9:1"])]);
+  assert.deepEqual(changesOf(store.takeSnapshot(subs)), { a: { "p/0": { s9: 1 } } }, "a peek does not consume changes");
+});
+
+test("target-store: a job whose providers change, or that goes away, is reported as reset", () => {
+  const store = new TargetStore({ profile: "v3" });
+  store.applyUpdate("a", "p/0", [group("s1", ["h1:1"])]);
+  store.takeSnapshot([{ provider: "p/0", jobs: ["a", "b"] }]);
+  store.applyUpdate("a", "q/1", [group("s1", ["h1:1"])]);
+  assert.deepEqual(changesOf(store.takeSnapshot([{ provider: "p/0", jobs: ["a"] }, { provider: "q/1", jobs: ["a"] }])), { a: "reset", b: "reset" });
+  store.delete("a", "q/1");
+  assert.deepEqual(changesOf(store.takeSnapshot([{ provider: "p/0", jobs: ["a"] }])), { a: "reset" });
+});
