@@ -7,8 +7,8 @@
  * - "complete": the first snapshot whose job holds every expected pod as a group with targets;
  * - during churn: latency = subscriber's Date.now() − the `sent-at` annotation (a target group label
  *   `__meta_kubernetes_pod_annotation_bench_promsd_io_sent_at`) of each changed group in a snapshot.
- * CPU seconds and peak RSS are this process's own, the subscriber's bookkeeping included (an identity compare
- * per group per snapshot; 8% of the CPU samples in a profiled 100,000-pod run, see RESULTS.md).
+ * CPU seconds and peak RSS are this process's own, the subscriber's bookkeeping included: it follows
+ * `snapshot.changes` (the groups changed since the previous snapshot), as a consumer of 100,000 groups should.
  */
 import { subscribe } from "node:diagnostics_channel";
 import type { ClientRequest } from "node:http";
@@ -17,6 +17,7 @@ import { Registry } from "prom-client";
 import { parseConfigText } from "../../src/config/prometheus-config.js";
 import { silentLogger } from "../../src/logging.js";
 import { DiscoveryManager } from "../../src/manager/manager.js";
+import type { DiscoverySnapshot } from "../../src/manager/snapshot.js";
 import type { TargetGroup } from "../../src/model/target-group.js";
 import { builtinProviders } from "../../src/providers/index.js";
 
@@ -51,7 +52,7 @@ const config = parseConfigText(yaml, "/tmp/promsd-bench-kubernetes-e2e/prometheu
 
 const latencies: number[] = [];
 const lastSent = new Map<string, string>();
-let previous: readonly TargetGroup[] = [];
+let last: DiscoverySnapshot | undefined;
 let snapshots = 0;
 let complete = false;
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -60,34 +61,36 @@ function sentAt(group: TargetGroup): string | undefined {
   return group.labels[SENT_AT_LABEL] ?? group.targets[0]?.[SENT_AT_LABEL];
 }
 
-function onSnapshot(snapshot: ReadonlyMap<string, readonly TargetGroup[]>): void {
+function observe(group: TargetGroup, now: number): void {
+  const sent = sentAt(group);
+  if (sent === undefined || lastSent.get(group.source) === sent) return;
+  lastSent.set(group.source, sent);
+  latencies.push(now - Number(sent)); // only churn writes carry a sent-at
+}
+
+function onSnapshot(snapshot: DiscoverySnapshot): void {
   const now = Date.now();
   snapshots++;
-  const groups = snapshot.get(JOB) ?? [];
-  if (!complete) {
+  const job = snapshot.job(JOB);
+  if (!complete && job !== undefined && job.groupCount >= expected) {
     let pods = 0;
-    let targets = 0;
-    for (const group of groups) {
-      if (group.targets.length > 0 && group.source.startsWith("pod/")) pods++;
-      targets += group.targets.length;
-    }
+    for (const group of job.groups()) if (group.targets.length > 0 && group.source.startsWith("pod/")) pods++;
     if (pods >= expected) {
       complete = true;
-      process.send?.({ event: "complete", at: now, pods, targets, groups: groups.length, snapshots, cpu: cpuSeconds(process.cpuUsage(cpuStart)), peakRss: peakRss() });
+      process.send?.({ event: "complete", at: now, pods, targets: job.targetCount, groups: job.groupCount, snapshots, cpu: cpuSeconds(process.cpuUsage(cpuStart)), peakRss: peakRss() });
     }
   }
-  // The store keeps sources in insertion order and replaces a changed group in place, so a changed group
-  // is a new object at the same index; fall back to checking every group when the order shifted.
-  const sameShape = groups.length === previous.length;
-  for (let i = 0; i < groups.length; i++) {
-    const group = groups[i]!;
-    if (sameShape && group === previous[i]) continue;
-    const sent = sentAt(group);
-    if (sent === undefined || lastSent.get(group.source) === sent) continue;
-    lastSent.set(group.source, sent);
-    latencies.push(now - Number(sent)); // only churn writes carry a sent-at
+  // A consumer that follows every snapshot reads only the changed groups; it reads the whole job when the
+  // changes do not continue what it saw (first snapshot, or the job's providers changed).
+  const change = snapshot.changes.get(JOB);
+  const isContinuous = last !== undefined && snapshot.previousSequence === last.sequence;
+  last = snapshot;
+  if (isContinuous && change === undefined) return;
+  if (!isContinuous || change?.isReset === true) {
+    for (const group of job?.groups() ?? []) observe(group, now);
+    return;
   }
-  previous = groups;
+  for (const sources of change?.groups.values() ?? []) for (const group of sources.values()) if (group !== undefined) observe(group, now);
 }
 
 const registry = new Registry();
@@ -115,7 +118,7 @@ process.on("message", (message: { cmd: string }) => {
     // Over every change the server sent: one not seen yet counts as slower than any seen (Infinity).
     const sent = (message as { sent?: number }).sent ?? sorted.length;
     const pickAll = (q: number): number => sorted[Math.floor(q * sent)] ?? Number.POSITIVE_INFINITY;
-    const groups = previous;
+    const groups = last?.get(JOB) ?? [];
     process.send?.({
       event: "report", received: sorted.length, p50: pick(0.5), p99: pick(0.99), max: sorted.at(-1) ?? Number.NaN,
       p50All: pickAll(0.5), p99All: pickAll(0.99),

@@ -16,9 +16,6 @@ import type { KubernetesConfig } from "./config.js";
 import { kubernetesMetrics } from "./metrics.js";
 import { RoleWatch, type InformerSource } from "./role-watch.js";
 
-/** Initial-set groups fingerprinted per turn of the event loop once the initial set is out. */
-const FINGERPRINT_SLICE = 1000;
-
 export interface KubernetesDiscovererOptions {
   /** Opens the connection and returns where informers come from. Tests pass an in-memory source. */
   readonly connect: (config: KubernetesConfig, deps: DiscovererDeps, signal: AbortSignal) => Promise<InformerSource>;
@@ -70,13 +67,8 @@ async function* discoverKubernetes(config: KubernetesConfig, deps: DiscovererDep
     if (started.includes(false)) return;
     yield watches.flatMap((w) => w.drain(true));
     for (;;) {
-      const hasBacklog = watches.some((w) => w.hasUnfingerprinted);
-      const isWoken = await mailbox.wait(signal, hasBacklog ? 0 : Number.POSITIVE_INFINITY);
+      await mailbox.wait(signal, Number.POSITIVE_INFINITY);
       if (signal.aborted) return;
-      if (!isWoken) {
-        for (const w of watches) w.fingerprintSome(FINGERPRINT_SLICE);
-        continue;
-      }
       const groups = watches.flatMap((w) => w.drain(false));
       if (groups.length > 0) yield groups;
     }

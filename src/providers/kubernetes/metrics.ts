@@ -2,8 +2,9 @@
  * Kubernetes SD metrics with Prometheus's names (spec kubernetes.md 11.1, 11.2 work queue part); every
  * event series exists from start. Summaries carry no quantiles (only _sum and _count), as client-go's.
  */
-import type { Counter, Gauge, Registry, Summary } from "prom-client";
-import { counter, gauge, summary } from "../../metrics/registry.js";
+import type { Counter, Gauge, Registry } from "prom-client";
+import { counter, gauge } from "../../metrics/registry.js";
+import { sumCountSummary, type SumCountSummary } from "../../metrics/sum-count-summary.js";
 import { KUBERNETES_ROLES, type KubernetesRole } from "./roles/index.js";
 
 export type KubernetesEvent = "add" | "update" | "delete";
@@ -13,8 +14,8 @@ export interface KubernetesMetrics {
   readonly failures: Counter<string>;
   readonly queueDepth: Gauge<"queue_name">;
   readonly queueItems: Counter<"queue_name">;
-  readonly queueLatency: Summary<"queue_name">;
-  readonly queueWorkDuration: Summary<"queue_name">;
+  readonly queueLatency: SumCountSummary<"queue_name">;
+  readonly queueWorkDuration: SumCountSummary<"queue_name">;
   readonly queueUnfinishedWork: Gauge<"queue_name">;
   readonly queueLongestRunning: Gauge<"queue_name">;
 }
@@ -29,8 +30,8 @@ export function kubernetesMetrics(registry: Registry): KubernetesMetrics {
     failures,
     queueDepth: gauge(registry, { name: "prometheus_sd_kubernetes_workqueue_depth", help: "Current depth of the work queue.", labelNames: q }),
     queueItems: counter(registry, { name: "prometheus_sd_kubernetes_workqueue_items_total", help: "Total number of items added to the work queue.", labelNames: q }),
-    queueLatency: summary(registry, { name: "prometheus_sd_kubernetes_workqueue_latency_seconds", help: "How long an item stays in the work queue.", labelNames: q, percentiles: [] }),
-    queueWorkDuration: summary(registry, { name: "prometheus_sd_kubernetes_workqueue_work_duration_seconds", help: "How long processing an item from the work queue takes.", labelNames: q, percentiles: [] }),
+    queueLatency: sumCountSummary(registry, { name: "prometheus_sd_kubernetes_workqueue_latency_seconds", help: "How long an item stays in the work queue.", labelNames: q }),
+    queueWorkDuration: sumCountSummary(registry, { name: "prometheus_sd_kubernetes_workqueue_work_duration_seconds", help: "How long processing an item from the work queue takes.", labelNames: q }),
     queueUnfinishedWork: gauge(registry, { name: "prometheus_sd_kubernetes_workqueue_unfinished_work_seconds", help: "How long an item has remained unfinished in the work queue.", labelNames: q }),
     queueLongestRunning: gauge(registry, { name: "prometheus_sd_kubernetes_workqueue_longest_running_processor_seconds", help: "Duration of the longest running processor in the work queue.", labelNames: q }),
   };

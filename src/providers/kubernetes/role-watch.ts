@@ -3,10 +3,12 @@
  * dirty; `drain()` rebuilds each dirty key once from the caches as they are *now*, so a burst of events
  * costs one rebuild and a late event cannot revive a deleted object. Secondary caches (services, pods,
  * nodes, namespaces, replicasets, jobs) mark the primary keys that reference them, found through reverse
- * indexes. Only groups that differ from the last one emitted for their source go out; a fingerprint (an
- * MD5 of the group's JSON) is kept per live source instead of a copy of the group.
+ * indexes. Only groups that differ from the last one emitted for their source go out: the last emitted group
+ * is kept by reference (the manager holds the same object, so this costs a map entry, not a copy) and
+ * compared label by label when its source is rebuilt. (An MD5 fingerprint per source was used before: hashing
+ * the 100,000 groups of an initial set cost more CPU than building them.)
  */
-import { createHash } from "node:crypto";
+import { labelSetsEqual } from "../../model/labels.js";
 import { emptyGroup, type TargetGroup } from "../../model/target-group.js";
 import type { Informer, InformerEvent, KubeObject, ResourceRef } from "./api/types.js";
 import type { KubernetesConfig } from "./config.js";
@@ -43,13 +45,8 @@ export class RoleWatch {
   readonly #onDirty: () => void;
   /** Dirty keys with the time they were queued (ms), in queue order. */
   readonly #dirty = new Map<string, number>();
-  readonly #fingerprints = new Map<string, string>();
-  /**
-   * Groups of the initial set whose fingerprint is not computed yet: hashing 100,000 groups before the
-   * first yield would delay the initial targets by seconds, so it happens after, in small slices (or on
-   * demand when the source changes first). Only references to groups already handed out are held.
-   */
-  readonly #unfingerprinted = new Map<string, TargetGroup>();
+  /** source → the last non-empty group emitted for it. */
+  readonly #emitted = new Map<string, TargetGroup>();
   readonly #byNode = new RefIndex();
   readonly #byRef = new RefIndex();
   readonly #unsubscribes: (() => void)[] = [];
@@ -228,38 +225,12 @@ export class RoleWatch {
     if (group === undefined) return undefined; // a node without address: emit nothing, the old group stays
     if (group.targets.length === 0 && Object.keys(group.labels).length === 0) {
       // A clearing group: remember nothing for the source, so memory follows live sources only.
-      const wasEmitted = this.#fingerprints.delete(source) || this.#unfingerprinted.delete(source);
-      return wasEmitted || isInitial ? group : undefined;
+      return this.#emitted.delete(source) || isInitial ? group : undefined;
     }
-    if (isInitial) {
-      this.#unfingerprinted.set(source, group);
-      return group;
-    }
-    this.#settle(source);
-    const fingerprint = fingerprintOf(group);
-    if (this.#fingerprints.get(source) === fingerprint) return undefined;
-    this.#fingerprints.set(source, fingerprint);
+    const previous = this.#emitted.get(source);
+    if (previous !== undefined && sameGroup(previous, group)) return undefined;
+    this.#emitted.set(source, group);
     return group;
-  }
-
-  /** Computes the pending fingerprint of `source`, if any. */
-  #settle(source: string): void {
-    const pending = this.#unfingerprinted.get(source);
-    if (pending === undefined) return;
-    this.#unfingerprinted.delete(source);
-    this.#fingerprints.set(source, fingerprintOf(pending));
-  }
-
-  get hasUnfingerprinted(): boolean {
-    return this.#unfingerprinted.size > 0;
-  }
-
-  /** Fingerprints up to `count` groups of the initial set. */
-  fingerprintSome(count: number): void {
-    for (const source of this.#unfingerprinted.keys()) {
-      if (count-- <= 0) return;
-      this.#settle(source);
-    }
   }
 
   get hasDirty(): boolean {
@@ -271,8 +242,10 @@ export class RoleWatch {
   }
 }
 
-function fingerprintOf(group: TargetGroup): string {
-  return createHash("md5").update(JSON.stringify(group)).digest("base64");
+function sameGroup(a: TargetGroup, b: TargetGroup): boolean {
+  if (a.targets.length !== b.targets.length || !labelSetsEqual(a.labels, b.labels)) return false;
+  for (let i = 0; i < a.targets.length; i++) if (!labelSetsEqual(a.targets[i]!, b.targets[i]!)) return false;
+  return true;
 }
 
 function keyOf(object: KubeObject): string {
