@@ -11,6 +11,7 @@
  * `snapshot.changes` (the groups changed since the previous snapshot), as a consumer of 100,000 groups should.
  */
 import { subscribe } from "node:diagnostics_channel";
+import { writeFileSync } from "node:fs";
 import type { ClientRequest } from "node:http";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Registry } from "prom-client";
@@ -51,6 +52,10 @@ const yaml = `global:\n  scrape_interval: 15s\nscrape_configs:\n  - job_name: ${
 const config = parseConfigText(yaml, "/tmp/promsd-bench-kubernetes-e2e/prometheus.yml");
 
 const latencies: number[] = [];
+/** BENCH_LATENCY_LOG=<file>: one "sent-at latency-ms" row per change seen, to find when slow ones happened. */
+const LATENCY_LOG = process.env["BENCH_LATENCY_LOG"];
+const latencyRows: string[] = [];
+if (LATENCY_LOG !== undefined) process.on("exit", () => writeFileSync(LATENCY_LOG, latencyRows.join("\n")));
 const lastSent = new Map<string, string>();
 let last: DiscoverySnapshot | undefined;
 let snapshots = 0;
@@ -66,6 +71,7 @@ function observe(group: TargetGroup, now: number): void {
   if (sent === undefined || lastSent.get(group.source) === sent) return;
   lastSent.set(group.source, sent);
   latencies.push(now - Number(sent)); // only churn writes carry a sent-at
+  if (LATENCY_LOG !== undefined) latencyRows.push(`${sent} ${now - Number(sent)}`);
 }
 
 function onSnapshot(snapshot: DiscoverySnapshot): void {

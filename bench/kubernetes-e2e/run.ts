@@ -12,7 +12,7 @@
  * Goals (issue 5): all targets out within 10 s of the LIST completing; p99 under 200 ms with interval 0.
  *
  * Settings: BENCH_PODS (100000; a comma list runs each scale), BENCH_RATE (500), BENCH_SECONDS (60),
- * BENCH_LIST_TIMEOUT_S (240: a scale that is not complete by then is reported as such, and when it is the
+ * BENCH_NODE_FLAGS, BENCH_LATENCY_LOG (see promsd.ts), BENCH_LIST_TIMEOUT_S (240: a scale that is not complete by then is reported as such, and when it is the
  * largest scale a 10000-pod run follows), BENCH_RESULT_FILE (markdown fragment; the full text also goes to
  * bench/kubernetes-e2e/RESULTS.md). Loopback only; every child is stopped at the end.
  */
@@ -32,7 +32,8 @@ const SECONDS = Number(env["BENCH_SECONDS"] ?? 60);
 const LIST_TIMEOUT_MS = Number(env["BENCH_LIST_TIMEOUT_S"] ?? 240) * 1000;
 const FALLBACK_PODS = 10_000;
 const RESULT_FILES = [join(ROOT, "bench/kubernetes-e2e/RESULTS.md"), ...(env["BENCH_RESULT_FILE"] ? [env["BENCH_RESULT_FILE"]] : [])];
-const EXEC_ARGV = ["--import", "tsx", "--max-old-space-size=12288"];
+/** BENCH_NODE_FLAGS: extra node flags for both children, e.g. "--trace-gc" to see collector pauses. */
+const EXEC_ARGV = ["--import", "tsx", "--max-old-space-size=12288", ...(env["BENCH_NODE_FLAGS"] ?? "").split(" ").filter(Boolean)];
 const LIST_GOAL_S = 10;
 const P99_GOAL_MS = 200;
 /** After the last change is written, how long the bench waits for it before asking for the report. */

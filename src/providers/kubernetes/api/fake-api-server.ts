@@ -32,10 +32,28 @@ export const FAKE_RESOURCES: readonly FakeResource[] = [
 
 type RawObject = Record<string, unknown> & { metadata: Record<string, unknown> };
 
-interface StoredObject {
-  readonly object: RawObject;
+/**
+ * One stored object: its JSON only, parsed again when a selector or a delete needs the fields (keeping
+ * 100,000 parsed pods next to their JSON tripled the bench server's heap, and its collector pauses showed
+ * up as discovery latency).
+ */
+class StoredObject {
   readonly json: string;
+  readonly namespace: string;
+
+  constructor(raw: RawObject) {
+    this.json = JSON.stringify(raw);
+    const namespace = raw.metadata["namespace"];
+    this.namespace = typeof namespace === "string" ? namespace : "";
+  }
+
+  get object(): RawObject {
+    return JSON.parse(this.json) as RawObject;
+  }
 }
+
+/** undefined: no selector, every object matches. */
+type ObjectMatcher = ((object: RawObject) => boolean) | undefined;
 
 interface HistoryEvent {
   readonly rv: number;
@@ -55,7 +73,7 @@ export interface LoggedRequest {
 interface OpenWatch {
   readonly resource: FakeResource;
   readonly namespace: string | undefined;
-  readonly matches: (object: RawObject) => boolean;
+  readonly matches: ObjectMatcher;
   readonly response: ServerResponse;
   readonly bookmarks: boolean;
   readonly timer: NodeJS.Timeout;
@@ -180,7 +198,7 @@ export class FakeApiServer {
     const key = storeKey(raw);
     const store = this.#objects.get(resource)!;
     const old = store.get(key);
-    const stored = { object: raw, json: JSON.stringify(raw) };
+    const stored = new StoredObject(raw);
     store.set(key, stored);
     if (old === undefined) this.#sortedKeys.delete(resource);
     this.#record({ rv, resource, type: old === undefined ? "ADDED" : "MODIFIED", object: stored, old });
@@ -197,8 +215,9 @@ export class FakeApiServer {
     store.delete(key);
     this.#sortedKeys.delete(resource);
     const rv = ++this.#rv;
-    const raw: RawObject = { ...old.object, metadata: { ...old.object.metadata, resourceVersion: String(rv) } };
-    this.#record({ rv, resource, type: "DELETED", object: { object: raw, json: JSON.stringify(raw) }, old });
+    const before = old.object;
+    const raw: RawObject = { ...before, metadata: { ...before.metadata, resourceVersion: String(rv) } };
+    this.#record({ rv, resource, type: "DELETED", object: new StoredObject(raw), old });
     return true;
   }
 
@@ -211,7 +230,7 @@ export class FakeApiServer {
     for (const object of objects) {
       const metadata = { ...((object["metadata"] as Record<string, unknown> | undefined) ?? {}), resourceVersion: rv };
       const raw: RawObject = { ...object, metadata };
-      store.set(storeKey(raw), { object: raw, json: JSON.stringify(raw) });
+      store.set(storeKey(raw), new StoredObject(raw));
     }
     this.#compactedRv = this.#rv; // nothing before this version can be replayed
   }
@@ -283,9 +302,9 @@ export class FakeApiServer {
   }
 
   #send(watch: OpenWatch, event: HistoryEvent): void {
-    if (watch.namespace !== undefined && event.object.object.metadata["namespace"] !== watch.namespace) return;
-    const isNow = watch.matches(event.object.object);
-    const wasBefore = event.old !== undefined && watch.matches(event.old.object);
+    if (watch.namespace !== undefined && event.object.namespace !== watch.namespace) return;
+    const isNow = watch.matches === undefined || watch.matches(event.object.object);
+    const wasBefore = event.old !== undefined && (watch.matches === undefined || watch.matches(event.old.object));
     let type: string;
     if (event.type === "DELETED") {
       if (!wasBefore && !isNow) return;
@@ -331,7 +350,7 @@ export class FakeApiServer {
       if (found === undefined) return this.#reply(response, 404, statusJson(404, "NotFound", `${target.resource.plural} "${target.name}" not found`));
       return this.#reply(response, 200, found.json);
     }
-    let matches: (object: RawObject) => boolean;
+    let matches: ObjectMatcher;
     try {
       matches = this.#matcher(url.searchParams);
     } catch (error) {
@@ -385,21 +404,23 @@ export class FakeApiServer {
     return undefined;
   }
 
-  #matcher(query: URLSearchParams): (object: RawObject) => boolean {
-    const labels: Matcher = compileSelector(query.get("labelSelector") ?? "", "label");
+  #matcher(query: URLSearchParams): ObjectMatcher {
+    const labelText = query.get("labelSelector") ?? "";
+    const labels: Matcher = compileSelector(labelText, "label");
     const fieldText = query.get("fieldSelector") ?? "";
     const fields: Matcher = compileSelector(fieldText, "field");
     for (const part of fieldText.split(",")) {
       const field = part.split(/!?==?/, 1)[0]!.trim();
       if (field !== "" && !isSupportedField(field)) throw new Error(`field label not supported: ${field}`);
     }
+    if (labelText.trim() === "" && fieldText.trim() === "") return undefined;
     return (object) => {
       const objectLabels = object.metadata["labels"] as Record<string, string> | undefined;
       return labels((k) => objectLabels?.[k]) && fields((k) => fieldValue(object, k));
     };
   }
 
-  #list(resource: FakeResource, namespace: string | undefined, matches: (o: RawObject) => boolean, query: URLSearchParams, response: ServerResponse): void {
+  #list(resource: FakeResource, namespace: string | undefined, matches: ObjectMatcher, query: URLSearchParams, response: ServerResponse): void {
     const limit = Number.parseInt(query.get("limit") ?? "0", 10) || 0;
     const token = query.get("continue") ?? "";
     let listRv = this.#rv;
@@ -447,8 +468,8 @@ export class FakeApiServer {
     for (; i < keys.length; i++) {
       if (limit > 0 && written >= limit) break;
       const stored = store.get(keys[i]!)!;
-      if (namespace !== undefined && stored.object.metadata["namespace"] !== namespace) continue;
-      if (!matches(stored.object)) continue;
+      if (namespace !== undefined && stored.namespace !== namespace) continue;
+      if (matches !== undefined && !matches(stored.object)) continue;
       chunk.push(stored.json);
       written++;
       lastKey = keys[i]!;
@@ -463,7 +484,7 @@ export class FakeApiServer {
     response.end(`],"metadata":${JSON.stringify(metadata)}}`);
   }
 
-  #watch(resource: FakeResource, namespace: string | undefined, matches: (o: RawObject) => boolean, query: URLSearchParams, response: ServerResponse): void {
+  #watch(resource: FakeResource, namespace: string | undefined, matches: ObjectMatcher, query: URLSearchParams, response: ServerResponse): void {
     const rvText = query.get("resourceVersion") ?? "";
     const from = Number(rvText || "0");
     const isExpired = rvText !== "" && rvText !== "0" && from < this.#compactedRv;
@@ -487,8 +508,8 @@ export class FakeApiServer {
     if (rvText === "" || rvText === "0") {
       // "Any" version: the real server starts with synthetic ADDED events for the current state.
       for (const stored of this.#objects.get(resource)!.values()) {
-        if (namespace !== undefined && stored.object.metadata["namespace"] !== namespace) continue;
-        if (matches(stored.object)) response.write(`{"type":"ADDED","object":${stored.json}}\n`);
+        if (namespace !== undefined && stored.namespace !== namespace) continue;
+        if (matches === undefined || matches(stored.object)) response.write(`{"type":"ADDED","object":${stored.json}}\n`);
       }
     } else {
       for (const event of this.#history) if (event.rv > from && event.resource === resource) this.#send(watch, event);
