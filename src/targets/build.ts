@@ -291,19 +291,36 @@ export function failureMessage(target: FailedTarget): string {
   return `instance ${target.index} in group ${target.source}: ${target.reason}`;
 }
 
+/** Builds the targets of one group, in order (core.md 4.1 per target). */
+export function buildGroupTargets(job: ScrapeConfig, group: TargetGroup, profile: Profile): BuiltTarget[] {
+  const out: BuiltTarget[] = new Array<BuiltTarget>(group.targets.length);
+  for (let index = 0; index < group.targets.length; index++) {
+    out[index] = buildTarget(group.targets[index] ?? {}, group.labels, job, profile, { source: group.source, index });
+  }
+  return out;
+}
+
 /**
  * Builds every target of one job (core.md 4.1-4.7): active targets deduplicated by identity, dropped
  * targets in processing order limited by `keep_dropped_targets` (0 = all), failed targets in processing order.
+ * `builtGroups`, when given, supplies the targets of groups already built for this same job config (keyed by
+ * the group object, which the manager keeps for unchanged groups) and receives those of every group here.
  */
-export function buildJobTargets(job: ScrapeConfig, groups: readonly TargetGroup[], profile: Profile): JobTargets {
+export function buildJobTargets(
+  job: ScrapeConfig,
+  groups: readonly TargetGroup[],
+  profile: Profile,
+  builtGroups?: { readonly previous: ReadonlyMap<TargetGroup, readonly BuiltTarget[]>; readonly next: Map<TargetGroup, readonly BuiltTarget[]> },
+): JobTargets {
   const active = new ActiveTargetSet();
   const dropped: DroppedTarget[] = [];
   const failedTargets: FailedTarget[] = [];
   let droppedCount = 0;
   const limit = job.keepDroppedTargets;
   for (const group of groups) {
-    for (let index = 0; index < group.targets.length; index++) {
-      const built = buildTarget(group.targets[index] ?? {}, group.labels, job, profile, { source: group.source, index });
+    const targets = builtGroups?.previous.get(group) ?? buildGroupTargets(job, group, profile);
+    builtGroups?.next.set(group, targets);
+    for (const built of targets) {
       switch (built.kind) {
         case "active":
           active.add(built.target);

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { Registry } from "prom-client";
 import type { ScrapeConfig } from "../config/types.js";
 import type { TargetGroup } from "../model/target-group.js";
+import { buildJobTargets } from "./build.js";
 import { TargetSync, type SnapshotSource } from "./target-sync.js";
 import { testJob, testRules } from "./fake-scrape-config.js";
 
@@ -138,4 +139,29 @@ test("TargetSync: aborting stops the ticker and subscriptions", async (t) => {
   assert.equal(sync.job("a"), undefined);
   assert.deepEqual(changes, []);
   assert.equal(source.listeners.length, 0);
+});
+
+test("TargetSync: a rebuild reuses the targets of unchanged group objects and equals a build from scratch", (t) => {
+  const job = testJob({ jobName: "a", relabelConfigs: testRules([{ action: "replace", source_labels: ["__address__"], target_label: "host", regex: "(.*):.*" }]) });
+  const { source, sync } = setup(t, [job], 0);
+  const kept = group("kept", "k:1", "k:2");
+  source.push({ a: [kept, group("changing", "c:1")] });
+  const first = sync.job("a");
+  const groups = [kept, group("changing", "c:2")];
+  source.push({ a: groups });
+  const second = sync.job("a");
+  assert.equal(second?.active[0], first?.active[0], "the unchanged group's targets were not rebuilt");
+  assert.notEqual(second?.active[2], first?.active[2]);
+  assert.deepEqual({ ...second, updatedAtMs: 0 }, { ...buildJobTargets(job, groups, "v3"), updatedAtMs: 0 });
+  assert.deepEqual(second?.active.map((x) => x.labels["host"]), ["k", "k", "c"]);
+});
+
+test("TargetSync: a changed job config rebuilds every group", (t) => {
+  const { source, sync } = setup(t, [testJob({ jobName: "a" })], 0);
+  const kept = group("kept", "k:1");
+  source.push({ a: [kept] });
+  const before = sync.job("a")?.active[0];
+  sync.applyConfig([testJob({ jobName: "a", metricsPath: "/other" })]);
+  assert.notEqual(sync.job("a")?.active[0], before);
+  assert.equal(sync.job("a")?.active[0]?.scrapeUrl, "http://k:1/other");
 });
