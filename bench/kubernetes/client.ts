@@ -4,6 +4,8 @@
  * every pod is listed and cached, CPU seconds, peak RSS and heap per pod; then the latency of churn events
  * (now − the `sent-at` annotation the server wrote) and the CPU spent while they arrive.
  */
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Registry } from "prom-client";
 import { silentLogger } from "../../src/logging.js";
@@ -79,8 +81,17 @@ const cached = count();
 const heapPerPod = (gcHeap() - heapBefore) / Math.max(1, cached);
 process.send?.({ event: "synced", listedMs, listCpu, cached, expected, heapPerPod, rssAfterList: process.memoryUsage().rss, peakRss: process.resourceUsage().maxRSS * 1024 });
 
-process.on("message", (message: { cmd: string }) => {
+/** BENCH_CHURN_PROFILE=<dir>: a V8 CPU profile of the churn phase only, as <dir>/<client>.cpuprofile. */
+const CHURN_PROFILE_DIR = process.env["BENCH_CHURN_PROFILE"];
+const profiler = CHURN_PROFILE_DIR === undefined ? undefined : new Session();
+
+process.on("message", async (message: { cmd: string }) => {
   if (message.cmd === "churn-start") {
+    if (profiler !== undefined) {
+      profiler.connect();
+      await profiler.post("Profiler.enable");
+      await profiler.post("Profiler.start");
+    }
     latencies.length = 0;
     loopDelay.enable();
     churnCpu = process.cpuUsage();
@@ -88,6 +99,10 @@ process.on("message", (message: { cmd: string }) => {
     return;
   }
   if (message.cmd === "report") {
+    if (profiler !== undefined && CHURN_PROFILE_DIR !== undefined) {
+      const { profile } = await profiler.post("Profiler.stop");
+      writeFileSync(`${CHURN_PROFILE_DIR}/${kind}.cpuprofile`, JSON.stringify(profile));
+    }
     if (timeline.length > 0) {
       const first = timeline[0]![0];
       const lines = timeline.filter((_, i) => i % 250 === 0).map(([at, ms]) => `${((at - first) / 1000).toFixed(1)}s:${ms}`);

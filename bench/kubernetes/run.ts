@@ -11,7 +11,7 @@
  * (`--discovery.update-interval=0`) is the roles' bench: hook = subscribe to the informer in client.ts.
  *
  * Settings: BENCH_PODS (100000), BENCH_RATE (500), BENCH_SECONDS (60), BENCH_CLIENTS ("promsd,client-node"),
- * BENCH_RESULT_FILE (markdown fragment; also written to bench/kubernetes/RESULTS.md). Loopback only.
+ * BENCH_NODE_FLAGS, BENCH_CHURN_PROFILE (a directory: CPU profiles of each client's churn phase), BENCH_RESULT_FILE (markdown fragment; also written to bench/kubernetes/RESULTS.md). Loopback only.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -27,7 +27,8 @@ const RATE = Number(env["BENCH_RATE"] ?? 500);
 const SECONDS = Number(env["BENCH_SECONDS"] ?? 60);
 const CLIENTS = (env["BENCH_CLIENTS"] ?? "promsd,client-node").split(",");
 const RESULT_FILES = [join(ROOT, "bench/kubernetes/RESULTS.md"), ...(env["BENCH_RESULT_FILE"] ? [env["BENCH_RESULT_FILE"]] : [])];
-const EXEC_ARGV = ["--import", "tsx", "--expose-gc", "--max-old-space-size=12288"];
+/** BENCH_NODE_FLAGS: extra node flags for every child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p". */
+const EXEC_ARGV = ["--import", "tsx", "--expose-gc", "--max-old-space-size=12288", ...(env["BENCH_NODE_FLAGS"] ?? "").split(" ").filter(Boolean)];
 
 
 function log(message: string): void {
