@@ -296,3 +296,68 @@ test("manager: close is idempotent, stops every discoverer and leaves no timer b
   await h.manager.ready;
   assert.throws(() => h.apply({ a: [X] }), /closed/);
 });
+
+test("manager: a subscriber that follows snapshot.changes stays equal to the full snapshots (random churn, reloads)", async (t) => {
+  const h = startHarness();
+  t.after(() => h.manager.close());
+  const x = { files: ["/t/x.json"] };
+  const y = { files: ["/t/y.json"] };
+  /** job → provider → source → group, maintained from `changes` only (and full reads on reset). */
+  const followed = new Map<string, Map<string, Map<string, TargetGroupLike>>>();
+  let seen = 0;
+  let incremental = 0;
+  const failures: unknown[] = [];
+  // The manager logs and swallows a listener's throw, so failed assertions are collected and checked at the end.
+  h.manager.subscribe((snapshot) => {
+    try {
+      follow(snapshot);
+    } catch (error) {
+      failures.push(error);
+    }
+  }, new AbortController().signal);
+  function follow(snapshot: Parameters<Parameters<typeof h.manager.subscribe>[0]>[0]): void {
+    const isContinuous = snapshot.previousSequence === seen;
+    for (const job of new Set([...snapshot.keys(), ...followed.keys()])) {
+      const change = snapshot.changes.get(job);
+      if (isContinuous && change === undefined) continue;
+      if (!isContinuous || change?.isReset === true) {
+        const entry = snapshot.job(job);
+        if (entry === undefined) followed.delete(job);
+        else followed.set(job, new Map(entry.byProvider().map(([p, groups]) => [p, new Map(groups.map((g) => [g.source, g]))])));
+        continue;
+      }
+      incremental++;
+      const providers = followed.get(job)!;
+      for (const [provider, sources] of change?.groups ?? []) {
+        const stored = providers.get(provider) ?? new Map<string, TargetGroupLike>();
+        providers.set(provider, stored);
+        for (const [source, group] of sources) group === undefined ? stored.delete(source) : stored.set(source, group);
+      }
+    }
+    seen = snapshot.sequence;
+    // The followed state must equal the snapshot's own listing, group object for group object.
+    for (const job of snapshot.keys()) {
+      const want = snapshot.job(job)!.byProvider().map(([p, groups]) => [p, groups.map((g) => g.source).sort()]);
+      const got = snapshot.job(job)!.providers.map((p) => [p, [...(followed.get(job)?.get(p)?.keys() ?? [])].sort()]);
+      assert.deepEqual(got, want, `job ${job} after snapshot ${snapshot.sequence}`);
+      for (const [p, groups] of snapshot.job(job)!.byProvider()) for (const g of groups) assert.equal(followed.get(job)?.get(p)?.get(g.source), g);
+    }
+    assert.deepEqual([...followed.keys()].sort(), [...snapshot.keys()].sort());
+  }
+
+  h.apply({ a: [x, y], b: [x] });
+  let seed = 11;
+  const random = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  for (let round = 0; round < 60; round++) {
+    if (round === 30) h.apply({ a: [x], b: [x, y] }); // y moves from job a to job b: both are reset
+    for (const discoverer of h.file.running()) {
+      const groups = Array.from({ length: 1 + random(4) }, () => group(`s${random(12)}`, Array.from({ length: random(3) }, (_, i) => `h${i}:${round}`)));
+      discoverer.push(groups);
+    }
+    await settle();
+  }
+  assert.deepEqual(failures, []);
+  assert.ok(incremental > 50, `most snapshots were followed through changes (${incremental})`);
+});
+
+type TargetGroupLike = ReturnType<typeof group>;

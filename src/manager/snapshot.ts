@@ -47,6 +47,15 @@ export class JobGroups {
       other.providers.every((p, i) => p === this.providers[i]);
   }
 
+  /** Each provider's groups (a new array each call), for consumers that key groups by (provider, source). */
+  byProvider(): [provider: string, groups: TargetGroup[]][] {
+    return this.providers.map((provider, i) => {
+      const out: TargetGroup[] = [];
+      this.#lists[i]?.appendTo(out);
+      return [provider, out];
+    });
+  }
+
   /** The groups, providers in order, each provider's sources in arrival order. Built once, then cached. */
   groups(): readonly TargetGroup[] {
     if (this.#groups === undefined) {
