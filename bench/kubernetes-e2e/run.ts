@@ -169,10 +169,9 @@ const NOTES = `How to read it:
   pod (each pod has 4 container ports, so 4 targets per pod).
 - CPU seconds and peak RSS are the promsd process's own (process.cpuUsage, getrusage maxRSS); the server runs
   in its own process. The (a) CPU covers start → complete snapshot; (b) covers the churn plus 2 s.
-- The subscriber's bookkeeping (an identity compare per group per snapshot, to find the changed groups) runs
-  in the promsd process and is included in its CPU. It is not free: in a profiled 100,000-pod run it took
-  8% of the samples (the manager's own per-snapshot copy of every group, TargetStore.snapshot, took 13%),
-  so it adds to the backlog; a real consumer (scrape manager) also walks every group of each snapshot.
+- The subscriber runs in the promsd process and its CPU is included. It follows \`snapshot.changes\` (the groups
+  changed since the previous snapshot) as a consumer of a large job should, so its cost is O(changes); it reads
+  a whole job only for the first snapshot.
 - "all sent" percentiles rank every change the server wrote; a change not seen in any snapshot within ${GRACE_MS / 1000} s of
   the last write counts as slower than every seen one (shown as "> ${GRACE_MS} (not seen)"). The "seen" columns
   rank only the changes that made it, which flatters a run that fell behind. The goal uses "all sent".

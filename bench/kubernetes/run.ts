@@ -94,10 +94,10 @@ const NOTES = `How to read it:
 - latency: server \`Date.now()\` written into an annotation → the informer's update listener, same machine clock;
   it includes the server's own serialisation and the loopback hop, and the machine's load.
 - loop delay p99: the client's event-loop delay during the churn (how long an event could wait for the loop).
-- The machine is shared and heavily loaded (see the load average): runs vary; an earlier run under more load
-  showed a p50 of seconds for whichever client happened to run during a load spike. Compare within one run.
-- End-to-end target latency (roles + manager with --discovery.update-interval=0) is measured by the roles'
-  bench; the hook is the informer subscription in client.ts.
+- The machine may be shared (see the load average): under load, runs vary and tail latencies are the machine's
+  queueing (an earlier run at load 12-16 showed a p99 of ~4.5 s for both clients). Compare within one run.
+- End-to-end target latency (roles + manager with --discovery.update-interval=0) is measured by the
+  kubernetes-e2e bench; the hook is the informer subscription in client.ts.
 `;
 
 const startLoad = loadavg();
