@@ -43,6 +43,12 @@ export interface TargetSyncOptions {
 
 export const TARGET_SYNC_DEFAULTS = Object.freeze({ reloadIntervalMs: 5000 });
 
+/**
+ * Set to "1" to relabel every group on every rebuild, as before the per-group cache: only so that
+ * bench/kubernetes-daemon can measure what the cache saves in the same run. Read once per TargetSync.
+ */
+export const FULL_REBUILD_ENV = "PROMSD_TARGET_SYNC_FULL_REBUILD";
+
 interface BuiltJob {
   readonly groups: readonly TargetGroup[];
   readonly fingerprint: string;
@@ -87,6 +93,7 @@ export class TargetSync implements TargetsView {
   readonly #sleep: (ms: number, signal: AbortSignal) => Promise<boolean>;
   readonly #now: () => number;
   readonly #metrics: TargetSyncMetrics;
+  readonly #reusesBuiltGroups = process.env[FULL_REBUILD_ENV] !== "1";
   #configs = new Map<string, ScrapeConfig>();
   #latest: ReadonlyMap<string, readonly TargetGroup[]> = new Map();
   #hasPendingSnapshot = false;
@@ -182,7 +189,7 @@ export class TargetSync implements TargetsView {
     if (previous === undefined) this.#metrics.poolsTotal.inc();
     const started = performance.now();
     const builtGroups = new Map<TargetGroup, readonly BuiltTarget[]>();
-    const reusable = previous !== undefined && previous.fingerprint === fingerprint ? previous.builtGroups : new Map();
+    const reusable = this.#reusesBuiltGroups && previous !== undefined && previous.fingerprint === fingerprint ? previous.builtGroups : new Map();
     const built = buildJobTargets(config, groups, this.#profile, { previous: reusable, next: builtGroups });
     const result: JobTargets = { ...built, updatedAtMs: this.#now() };
     this.#metrics.syncLength.observe({ scrape_job: jobName }, (performance.now() - started) / 1000);
