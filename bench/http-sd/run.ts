@@ -14,7 +14,7 @@
  * run-bench). The fragment also replaces the measured block of bench/http-sd/RESULTS.md; raw figures go to
  * bench/results/http-sd.json. Loopback only; every child is stopped by PID and the temp directory removed.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { Agent } from "node:http";
 import { createServer } from "node:net";
@@ -29,7 +29,7 @@ import type { LoadResult, LoadSpec } from "./load.js";
 import { Mirror, type MirroredFile } from "./mirror.js";
 import { startNginx } from "./nginx.js";
 import { treeCpuSeconds } from "./proc.js";
-import { pairedRatios, spliceMeasured, type RatioSummary } from "./stats.js";
+import { metricValue, pairedRatios, spliceMeasured, type RatioSummary } from "./stats.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const env = process.env;
@@ -110,6 +110,21 @@ interface Phase extends LoadResult {
   readonly promsdCpuSeconds: number;
   readonly nginxCpuSeconds: number;
   readonly loadAverage: number;
+  readonly promsdEventLoop: EventLoopLag;
+}
+
+/** promsd's own event-loop delay over the phase (prom-client's default metrics): how long one task blocked it. */
+interface EventLoopLag {
+  readonly p99Ms: number;
+  readonly maxMs: number;
+}
+
+const metricsAgent = new Agent({ keepAlive: false });
+
+async function eventLoopLag(port: number): Promise<EventLoopLag> {
+  const res = await httpGet({ agent: metricsAgent, port, path: "/metrics", keepBody: true });
+  const text = res.body?.toString("utf8") ?? "";
+  return { p99Ms: 1000 * metricValue(text, "nodejs_eventloop_lag_p99_seconds"), maxMs: 1000 * metricValue(text, "nodejs_eventloop_lag_max_seconds") };
 }
 
 async function measurePhase(load: ChildProcess, servers: Servers, scenario: Scenario, server: ServerName, repetition: number, seconds = SECONDS): Promise<Phase> {
@@ -117,15 +132,16 @@ async function measurePhase(load: ChildProcess, servers: Servers, scenario: Scen
     port: servers[server].port, path: pathOn(server, scenario.file), concurrency: CONCURRENCY, seconds,
     conditional: scenario.conditional, gzip: scenario.gzip,
   };
+  await eventLoopLag(servers.promsd.port); // prom-client resets its event-loop histogram on every scrape
   const promsdBefore = treeCpuSeconds(servers.promsd.pid);
   const nginxBefore = treeCpuSeconds(servers.nginx.pid);
   const reply = next(load, "result", (SECONDS + 120) * 1000);
   load.send({ event: "run", ...spec });
   const result = (await reply) as unknown as LoadResult;
+  const cpu = { promsd: treeCpuSeconds(servers.promsd.pid), nginx: treeCpuSeconds(servers.nginx.pid) };
   return {
-    ...result, scenario: scenario.name, server, repetition, loadAverage: loadavg()[0] ?? 0,
-    promsdCpuSeconds: treeCpuSeconds(servers.promsd.pid) - promsdBefore,
-    nginxCpuSeconds: treeCpuSeconds(servers.nginx.pid) - nginxBefore,
+    ...result, promsdEventLoop: await eventLoopLag(servers.promsd.port), scenario: scenario.name, server, repetition, loadAverage: loadavg()[0] ?? 0,
+    promsdCpuSeconds: cpu.promsd - promsdBefore, nginxCpuSeconds: cpu.nginx - nginxBefore,
   };
 }
 
@@ -149,11 +165,8 @@ async function checkSameContent(servers: Servers): Promise<string[]> {
 }
 
 function nginxVersion(): string {
-  try {
-    return execFileSync("nginx", ["-v"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim() || "nginx";
-  } catch (error) {
-    return String((error as { stderr?: string }).stderr ?? "nginx").trim();
-  }
+  const run = spawnSync("nginx", ["-v"], { encoding: "utf8" }); // prints "nginx version: nginx/1.22.1" on stderr
+  return run.stderr.replace("nginx version: ", "").trim() || "nginx";
 }
 
 function loadText(): string {
@@ -175,7 +188,7 @@ function report(phases: readonly Phase[], facts: { readonly start: string; reado
   for (const { name } of SCENARIOS) {
     for (const server of ["promsd", "nginx"] as const) {
       const list = of(name, server);
-      rows.push(`| ${name} | ${server} | ${med(list, rps).toFixed(0)} | ${ms(med(list, (p) => p.p50Ms))} | ${ms(med(list, (p) => p.p99Ms))} | ${med(list, mibps).toFixed(1)} | ${med(list, (p) => p.notModified)} | ${med(list, (p) => p.versions)} | ${pct(med(list, (p) => p.promsdCpuSeconds), SECONDS)} | ${pct(med(list, (p) => p.nginxCpuSeconds), SECONDS)} | ${med(list, cpuPerRequestMs).toFixed(2)} ms | ${pct(med(list, (p) => p.clientCpuSeconds), SECONDS)} |`);
+      rows.push(`| ${name} | ${server} | ${med(list, rps).toFixed(0)} | ${ms(med(list, (p) => p.p50Ms))} | ${ms(med(list, (p) => p.p99Ms))} | ${med(list, mibps).toFixed(1)} | ${med(list, (p) => p.notModified)} | ${med(list, (p) => p.versions)} | ${pct(med(list, (p) => p.promsdCpuSeconds), SECONDS)} | ${pct(med(list, (p) => p.nginxCpuSeconds), SECONDS)} | ${med(list, cpuPerRequestMs).toFixed(2)} ms | ${pct(med(list, (p) => p.clientCpuSeconds), SECONDS)} | ${ms(med(list, (p) => p.promsdEventLoop.p99Ms))} / ${ms(med(list, (p) => p.promsdEventLoop.maxMs))} |`);
     }
     const [ours, theirs] = [of(name, "promsd"), of(name, "nginx")];
     const paired = (pick: (p: Phase) => number): string => ratio(pairedRatios(ours.map(pick), theirs.map(pick)));
@@ -195,10 +208,11 @@ function report(phases: readonly Phase[], facts: { readonly start: string; reado
     "",
     "Medians over the repetitions. CPU columns are % of one core during the phase (promsd keeps discovering and",
     "rebuilding bodies for the mirror during nginx's phase: that is its background cost). CPU per request is the",
-    "serving process's CPU divided by the requests answered, the figure least moved by the machine's load.",
+    "serving process's CPU divided by the requests answered, the figure least moved by the machine's load. The last",
+    "column is promsd's event-loop delay over the phase (prom-client's nodejs_eventloop_lag_*): the longest a task blocked it.",
     "",
-    "| scenario | server | req/s | p50 | p99 | MiB/s | 304s | versions seen | promsd CPU | nginx CPU | server CPU / request | client CPU |",
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| scenario | server | req/s | p50 | p99 | MiB/s | 304s | versions seen | promsd CPU | nginx CPU | server CPU / request | client CPU | promsd event-loop delay p99 / max |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ...rows,
     "",
     "promsd / nginx, median of the per-repetition ratios (range in brackets); above 1 is more for promsd:",

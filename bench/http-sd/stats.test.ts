@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { nextMtimeSeconds, pairedRatios, percentile, spliceMeasured, summarizeLatencies } from "./stats.js";
+import { metricValue, nextMtimeSeconds, pairedRatios, percentile, spliceMeasured, summarizeLatencies } from "./stats.js";
 
 test("percentile: nearest rank, so p50 of 1..100 is 50 and p99 is 99, not the maximum", () => {
   const values = Array.from({ length: 100 }, (_, i) => i + 1);
@@ -45,4 +45,10 @@ test("spliceMeasured replaces only the block between the markers", () => {
 
 test("spliceMeasured puts the block on top of a document without markers", () => {
   assert.equal(spliceMeasured("notes\n", "table"), "<!-- measured:begin -->\ntable\n<!-- measured:end -->\n\nnotes\n");
+});
+
+test("metricValue reads an unlabelled sample, not one whose name only starts the same", () => {
+  const text = "# HELP nodejs_eventloop_lag_max_seconds x\nnodejs_eventloop_lag_max_seconds_total 9\nnodejs_eventloop_lag_max_seconds 0.25 1700000000\n";
+  assert.equal(metricValue(text, "nodejs_eventloop_lag_max_seconds"), 0.25);
+  assert.ok(Number.isNaN(metricValue(text, "nodejs_eventloop_lag_p99_seconds")));
 });

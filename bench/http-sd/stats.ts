@@ -63,3 +63,9 @@ export function spliceMeasured(document: string, fragment: string): string {
   if (from >= 0 && to > from) return document.slice(0, from) + block + document.slice(to + MEASURED_END.length);
   return `${block}\n\n${document}`.trimEnd() + "\n";
 }
+
+/** The value of an unlabelled sample `name` in Prometheus text exposition; NaN when absent. */
+export function metricValue(exposition: string, name: string): number {
+  const line = exposition.split("\n").find((l) => l.startsWith(`${name} `));
+  return line === undefined ? Number.NaN : Number(line.slice(name.length + 1).trim().split(" ")[0]);
+}
