@@ -24,6 +24,15 @@ export interface HttpResponse {
    */
   readonly bytes?: Buffer;
   /**
+   * A body produced piece by piece while it is sent (core.md 7.4): the server writes the pieces (strings as
+   * UTF-8) in chunks, waiting for the socket to drain, and stops as soon as the client goes away, so memory
+   * is bounded by a chunk rather than by the body. Called once per delivery; `body` is then the pieces joined,
+   * computed only when read (in-process callers).
+   */
+  readonly chunks?: () => Iterable<string | Uint8Array>;
+  /** Byte length of what `chunks` yields, when known: sent as content-length instead of chunked encoding. */
+  readonly contentLength?: number;
+  /**
    * A long-lived response (server-sent events): the server writes the headers without a content length, then
    * calls `start` with a writer; `signal` aborts when the client goes away or the server closes. `body` is
    * ignored. In-process callers (inject) call `start` themselves.
@@ -46,6 +55,42 @@ export const JSON_CONTENT_TYPE = "application/json";
 /** A JSON response whose body is already JSON text. */
 export function jsonResponse(body: string, status = 200, headers: Record<string, string> = {}): HttpResponse {
   return { status, headers: { "content-type": JSON_CONTENT_TYPE, ...headers }, body };
+}
+
+/**
+ * A JSON response rendered while it is written (see `HttpResponse.chunks`). `render` must yield the same
+ * pieces on every call: reading `body` renders once more.
+ */
+export function streamedJsonResponse(render: () => Iterable<string>, status = 200): HttpResponse {
+  return {
+    status,
+    headers: { "content-type": JSON_CONTENT_TYPE },
+    chunks: render,
+    get body() {
+      return [...render()].join("");
+    },
+  };
+}
+
+/** `{"status":"success","data":` + the pieces of `data` + `}`: Prometheus's API envelope, streamed. */
+export function streamedApiSuccess(data: () => Iterable<string>): HttpResponse {
+  return streamedJsonResponse(function* envelope() {
+    yield '{"status":"success","data":';
+    yield* data();
+    yield "}";
+  });
+}
+
+/** The pieces of a JSON array of `items` (each already JSON text), commas included. */
+export function* jsonArrayPieces(items: Iterable<string>): Generator<string> {
+  yield "[";
+  let separator = "";
+  for (const item of items) {
+    yield separator;
+    yield item;
+    separator = ",";
+  }
+  yield "]";
 }
 
 /** `{"status":"success","data":<dataJson>}`, Prometheus's API envelope. */

@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { writePieces } from "./body-writer.js";
 import type { HttpRequest, HttpResponse, ResponseStream, Router } from "./router.js";
 
 export interface ListenAddress {
@@ -72,9 +73,31 @@ async function answer(router: Router, req: IncomingMessage, res: ServerResponse)
     startStream(response.stream, response, res);
     return;
   }
+  if (response.chunks) {
+    await sendPieces(response, response.chunks, res, request.method === "HEAD");
+    return;
+  }
   const payload = response.bytes ?? response.body;
   res.writeHead(response.status, { ...response.headers, "content-length": Buffer.byteLength(payload) });
   res.end(request.method === "HEAD" ? undefined : payload);
+}
+
+/** Sends a body rendered while it is written; without a known length it goes out chunk-encoded. */
+async function sendPieces(response: HttpResponse, chunks: () => Iterable<string | Uint8Array>, res: ServerResponse, isHead: boolean): Promise<void> {
+  const length = response.contentLength === undefined ? {} : { "content-length": response.contentLength };
+  res.writeHead(response.status, { ...response.headers, ...length });
+  if (isHead) {
+    res.end();
+    return;
+  }
+  const closed = new AbortController();
+  const onClose = (): void => closed.abort(new Error("client disconnected"));
+  res.once("close", onClose);
+  try {
+    if (await writePieces(res, chunks(), closed.signal)) res.end();
+  } finally {
+    res.off("close", onClose);
+  }
 }
 
 /** Serves a long-lived response until the client disconnects or the server closes the connection. */
