@@ -25,3 +25,15 @@ export function next(child: ChildProcess, event: string, timeoutMs: number): Pro
     child.on("exit", onExit);
   });
 }
+
+/**
+ * Asks a forked child to stop (`{ cmd: "stop" }` over IPC) and waits up to `graceMs` for it to exit; then
+ * kills it by PID. Resolves once it is gone or killed.
+ */
+export async function stopForkedChild(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  if (child.connected) child.send({ cmd: "stop" });
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, graceMs))]);
+  if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(child.pid, "SIGKILL");
+}
