@@ -24,11 +24,16 @@ export function isValidLabelName(name: string, scheme: NameValidationScheme): bo
   return scheme === "legacy" ? isValidLegacyLabelName(name) : isValidUtf8LabelName(name);
 }
 
+/** UTF-16 surrogates: only where one of these is involved does JavaScript's string order differ from Go's. */
+const SURROGATE = /[\ud800-\udfff]/;
+
 /**
  * Compares two strings in UTF-8 byte order, which is Go's string order. JavaScript's default `<` compares
- * UTF-16 code units and differs for astral characters versus U+E000-U+FFFF (spec Appendix A).
+ * UTF-16 code units and differs for astral characters versus U+E000-U+FFFF (spec Appendix A); without
+ * surrogates in either string it is the same order, and the engine's comparison is several times faster.
  */
 export function compareUtf8(a: string, b: string): number {
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a.charCodeAt(i);
@@ -43,9 +48,22 @@ export function compareUtf8(a: string, b: string): number {
   return a.length - b.length;
 }
 
+/**
+ * Sorts label names in place in UTF-8 byte order and returns them. Without surrogates the engine's own sort
+ * is right and needs no comparator call; names from decoders and earlier stages are usually sorted already.
+ */
+export function sortLabelNames(names: string[]): string[] {
+  if (names.length < 2) return names;
+  if (names.some((n) => SURROGATE.test(n))) return names.sort(compareUtf8);
+  for (let i = 1; i < names.length; i++) {
+    if ((names[i - 1] ?? "") >= (names[i] ?? "")) return names.sort();
+  }
+  return names;
+}
+
 /** Label names of `labels` in UTF-8 byte order. */
 export function sortedLabelNames(labels: LabelSet): string[] {
-  return Object.keys(labels).sort(compareUtf8);
+  return sortLabelNames(Object.keys(labels));
 }
 
 /** Returns a new label set with keys in canonical order and empty values removed. */
@@ -53,9 +71,33 @@ export function canonicalLabels(labels: LabelSet): LabelSet {
   const out: Record<string, string> = {};
   for (const name of sortedLabelNames(labels)) {
     const value = labels[name];
-    if (value !== undefined && value !== "") out[name] = value;
+    if (value !== undefined && value !== "") setOwnLabel(out, name, value);
   }
   return out;
+}
+
+/**
+ * `labels` (canonical) with `name` set to `value`, or removed when `value` is empty, in canonical form: one
+ * pass that inserts the name at its place instead of copying and sorting the whole set again.
+ */
+export function withLabel(labels: LabelSet, name: string, value: string): LabelSet {
+  const out: Record<string, string> = {};
+  let isPending = value !== "";
+  for (const existing in labels) {
+    if (isPending && compareUtf8(name, existing) <= 0) {
+      setOwnLabel(out, name, value);
+      isPending = false;
+    }
+    if (existing !== name) setOwnLabel(out, existing, labels[existing] ?? "");
+  }
+  if (isPending) setOwnLabel(out, name, value);
+  return out;
+}
+
+/** Sets an own property even for `__proto__`, which a plain assignment would take for the prototype. */
+export function setOwnLabel(out: Record<string, string>, name: string, value: string): void {
+  if (name === "__proto__") Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+  else out[name] = value;
 }
 
 /** Structural equality of two label sets, ignoring key order. */

@@ -115,6 +115,40 @@ test("codec: JSON key order of labels objects is label order", () => {
   assert.deepEqual(Object.keys(group?.labels ?? {}), ["a", "b"]);
 });
 
+test("codec: an escaped colon cannot hide a duplicate key from the fast path's colon count", () => {
+  // The text's colons (3) equal the members JSON.parse keeps (2) plus the decoded colon: only the escape check
+  // sends this to the exact reader, which reports the overridden value's type error as Go does.
+  assert.throws(() => decodeGroupsJson('[{"labels":{"a":1,"a":"\\u003a"}}]', "utf8"), { message: "json: cannot unmarshal number into Go struct field .labels of type model.LabelValue" });
+  assert.deepEqual(decodeGroupsJson('[{"targets":["h\\u003a1"],"labels":{"a":"x:y"}}]', "utf8"), [{ targets: ["h:1"], labels: { a: "x:y" } }]);
+});
+
+/** Deterministic groups with the characters that matter to JSON decoding: colons, escapes, astral, digits. */
+function randomGroups(seed: number, count: number): { targets: string[]; labels: Record<string, string> }[] {
+  let state = seed;
+  const next = (n: number): number => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state % n;
+  };
+  const pieces = ["a", "b", ":", "10.0.0.1:80", "\"", "\\", "\n", "é", "😀", "\u2028", "<&>", "1", "_", ""];
+  const text = (parts: number): string => Array.from({ length: parts }, () => pieces[next(pieces.length)] ?? "").join("");
+  const names = ["__meta_x", "a", "b_c", "1", "10", "z:y", "😀", "\uffff", "__address__"];
+  return Array.from({ length: count }, () => {
+    const labels: Record<string, string> = {};
+    for (let i = next(5); i > 0; i--) labels[names[next(names.length)] ?? "a"] = text(next(4));
+    return { targets: Array.from({ length: next(3) }, () => text(1 + next(3))), labels };
+  });
+}
+
+test("codec: the JSON.parse fast path decodes exactly as the Go-exact reader", () => {
+  for (let seed = 1; seed <= 30; seed++) {
+    const text = JSON.stringify(randomGroups(seed, 20));
+    // A case-folded key is only understood by the exact reader, so the second decode cannot take the fast path.
+    const exact = decodeGroupsJson(text.replaceAll('"targets":', '"Targets":'), "utf8");
+    const fast = decodeGroupsJson(text, "utf8");
+    assert.deepEqual(fast.map((g) => [g.targets, Object.entries(g.labels)]), exact.map((g) => [g.targets, Object.entries(g.labels)]), `seed ${seed}`);
+  }
+});
+
 const yamlErrors: ErrCase[] = [
   {
     name: "type errors accumulate in document order",

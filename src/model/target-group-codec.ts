@@ -14,10 +14,10 @@
 import { isUtf8 } from "node:buffer";
 import { PromsdError } from "../errors.js";
 import { goQuote } from "./go-quote.js";
-import { compareUtf8, isValidLabelName, type LabelSet, type NameValidationScheme } from "./labels.js";
+import { compareUtf8, isValidLabelName, setOwnLabel, type LabelSet, type NameValidationScheme } from "./labels.js";
 import { goYamlTag, type YamlNode } from "../config/yaml-node.js";
 
-/** One decoded group: the target strings as written and the group labels (empty values dropped). */
+/** One decoded group: the target strings as written and the group labels in canonical form (labels.ts). */
 export interface DecodedGroup {
   targets: string[];
   labels: LabelSet;
@@ -47,6 +47,100 @@ function invalidName(name: string): GroupDecodeError {
  */
 export function decodeGroupsJson(text: string | Uint8Array, scheme: NameValidationScheme): DecodedGroup[] {
   const bytes = typeof text === "string" ? Buffer.from(text, "utf8") : Buffer.isBuffer(text) ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+  return decodeWellFormedGroupsJson(bytes, scheme) ?? decodeGroupsJsonExactly(bytes, scheme);
+}
+
+/** `\uD800`-`\uDFFF` (Go and JSON.parse decode lone surrogates differently) or an escaped colon (see below). */
+const ESCAPES_TO_AVOID = /\\u(?:[dD][89a-fA-F]|003[aA])/;
+
+/**
+ * The fast path: native JSON.parse, trusted only where it must agree with Go's decoder. That is valid UTF-8
+ * without surrogate escapes, exactly `[{"targets": [string…], "labels": {name: string…}}…]` with valid
+ * label names, and no duplicate keys (JSON.parse keeps the last silently, Go reports errors in the first).
+ * Duplicates are found by counting: every object member has one `:` outside strings, so the text's colons
+ * minus those inside the decoded strings must equal the members decoded (an escaped colon would break the
+ * count, so such text goes the slow way). Returns undefined for anything else, including every input Go
+ * rejects, so that the exact reader produces the error message.
+ */
+function decodeWellFormedGroupsJson(bytes: Buffer, scheme: NameValidationScheme): DecodedGroup[] | undefined {
+  if (!isUtf8(bytes)) return undefined;
+  const text = bytes.toString("utf8"); // a byte-order mark stays and makes JSON.parse fail, as Go does
+  if (text.includes("\\u") && ESCAPES_TO_AVOID.test(text)) return undefined;
+  let root: unknown;
+  try {
+    root = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(root)) return undefined;
+  const tally = { members: 0, colonsInStrings: 0, validNames: new Set<string>() };
+  const groups: DecodedGroup[] = new Array<DecodedGroup>(root.length);
+  for (let i = 0; i < root.length; i++) {
+    const group = wellFormedGroup(root[i], scheme, tally);
+    if (group === undefined) return undefined;
+    groups[i] = group;
+  }
+  return countColons(text) === tally.members + tally.colonsInStrings ? groups : undefined;
+}
+
+interface WellFormedTally {
+  members: number;
+  colonsInStrings: number;
+  /** label names already checked, so each distinct name is matched against the rule once */
+  readonly validNames: Set<string>;
+}
+
+function wellFormedGroup(item: unknown, scheme: NameValidationScheme, tally: WellFormedTally): DecodedGroup | undefined {
+  if (!isPlainObject(item)) return undefined;
+  let targets: string[] = [];
+  let labels: LabelSet = {};
+  for (const key in item) {
+    tally.members++;
+    const value = item[key];
+    if (key === "targets" && Array.isArray(value) && value.every((t) => typeof t === "string")) {
+      targets = value as string[];
+      for (const target of targets) tally.colonsInStrings += countColons(target);
+    } else if (key === "labels" && isPlainObject(value)) {
+      const decoded = wellFormedLabels(value, scheme, tally);
+      if (decoded === undefined) return undefined;
+      labels = decoded;
+    } else {
+      return undefined;
+    }
+  }
+  return { targets, labels };
+}
+
+function wellFormedLabels(object: Record<string, unknown>, scheme: NameValidationScheme, tally: WellFormedTally): LabelSet | undefined {
+  const names = Object.keys(object);
+  const values: string[] = new Array<string>(names.length);
+  tally.members += names.length;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] ?? "";
+    const value = object[name];
+    if (typeof value !== "string") return undefined;
+    if (!tally.validNames.has(name)) {
+      if (!isValidLabelName(name, scheme)) return undefined;
+      tally.validNames.add(name);
+    }
+    tally.colonsInStrings += countColons(name) + countColons(value);
+    values[i] = value;
+  }
+  return labelSetFrom(names, values);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function countColons(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf(":"); at >= 0; at = text.indexOf(":", at + 1)) count++;
+  return count;
+}
+
+/** The Go-exact reader: slower, but it reproduces Go's result and error message for any input. */
+function decodeGroupsJsonExactly(bytes: Buffer, scheme: NameValidationScheme): DecodedGroup[] {
   const reader = new GoJsonReader(bytes);
   // Groups are decoded as soon as each is parsed, so a big file never exists as one tree. Go checks the
   // syntax of the whole text before decoding, so a decoding error is only kept until the end: a syntax
@@ -161,7 +255,7 @@ function labelSetFrom(names: readonly string[], values: readonly string[]): Labe
     const name = names[i] ?? "";
     if (names[order[k + 1] ?? -1] === name) continue; // a later duplicate follows and wins
     const v = values[i] ?? "";
-    if (v !== "") out[name] = v;
+    if (v !== "") setOwnLabel(out, name, v);
   }
   return out;
 }

@@ -11,7 +11,7 @@ import type { ScrapeConfig } from "../config/types.js";
 import { goQuote } from "../model/go-quote.js";
 import {
   ADDRESS_LABEL, compareUtf8, INSTANCE_LABEL, JOB_LABEL, META_LABEL_PREFIX, METRICS_PATH_LABEL, PARAM_LABEL_PREFIX,
-  SCHEME_LABEL, SCRAPE_INTERVAL_LABEL, SCRAPE_TIMEOUT_LABEL, type LabelSet,
+  SCHEME_LABEL, SCRAPE_INTERVAL_LABEL, SCRAPE_TIMEOUT_LABEL, setOwnLabel, sortLabelNames, type LabelSet,
 } from "../model/labels.js";
 import type { TargetGroup } from "../model/target-group.js";
 import type { Profile } from "../profile.js";
@@ -77,22 +77,7 @@ function jobDefaults(job: ScrapeConfig, profile: Profile): JobDefaults {
   return defaults;
 }
 
-/** Characters whose UTF-16 order differs from their UTF-8 order (surrogates vs U+E000-U+FFFF). */
-const HIGH_CHARACTERS = /[\ud800-\uffff]/;
-
-/**
- * Sorts label names in UTF-8 byte order. For names without characters from U+D800 up, JavaScript's own
- * string order is the same, so the common case needs no comparator call at all (and often no sort: decoders
- * and earlier stages already produce sorted names).
- */
-export function sortLabelNames(names: string[]): string[] {
-  if (names.length < 2) return names;
-  if (names.some((n) => HIGH_CHARACTERS.test(n))) return names.sort(compareUtf8);
-  for (let i = 1; i < names.length; i++) {
-    if ((names[i - 1] ?? "") >= (names[i] ?? "")) return names.sort();
-  }
-  return names;
-}
+export { sortLabelNames };
 
 function sortedNames(labels: LabelSet): readonly string[] {
   return sortLabelNames(Object.keys(labels));
@@ -106,12 +91,6 @@ function sortedGroupNames(labels: LabelSet): readonly string[] {
     sortedNamesCache.set(labels, names);
   }
   return names;
-}
-
-/** Sets an own property even for `__proto__`, which a plain assignment would treat as the prototype. */
-function setLabel(out: Record<string, string>, name: string, value: string): void {
-  if (name === "__proto__") Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
-  else out[name] = value;
 }
 
 /**
@@ -148,7 +127,7 @@ export function discoveredLabels(target: LabelSet, groupLabels: LabelSet, job: S
       if (d.overrides[k] === true || value === "") value = d.values[k] ?? "";
       k++;
     }
-    if (value !== "") setLabel(out, name, value);
+    if (value !== "") setOwnLabel(out, name, value);
   }
   return out;
 }
@@ -237,7 +216,7 @@ function finishLabels(labels: LabelSet, address: string): LabelSet | string {
     const value = name === ADDRESS_LABEL || (name === INSTANCE_LABEL && !hasInstance) ? address : labels[name] ?? "";
     if (value === "") continue;
     if (!value.isWellFormed()) return `invalid label value for ${goQuote(name)}: ${goQuote(value)}`;
-    setLabel(out, name, value);
+    setOwnLabel(out, name, value);
   }
   return out;
 }

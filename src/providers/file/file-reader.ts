@@ -8,7 +8,7 @@ import { extname } from "node:path/posix";
 import { Parser } from "yaml";
 import { parseYaml } from "../../config/yaml-node.js";
 import { ConfigError } from "../../errors.js";
-import { ADDRESS_LABEL, canonicalLabels, type NameValidationScheme } from "../../model/labels.js";
+import { ADDRESS_LABEL, withLabel, type NameValidationScheme } from "../../model/labels.js";
 import { decodeGroupsJson, decodeGroupsYaml, GroupDecodeError, type DecodedGroup } from "../../model/target-group-codec.js";
 import type { TargetGroup } from "../../model/target-group.js";
 
@@ -53,7 +53,7 @@ export function decodeFile(path: string, bytes: Buffer, scheme: NameValidationSc
 export function toTargetGroup(path: string, index: number, group: DecodedGroup): TargetGroup {
   return {
     source: `${path}:${index}`,
-    labels: canonicalLabels({ ...group.labels, [META_FILEPATH_LABEL]: path }),
+    labels: withLabel(group.labels, META_FILEPATH_LABEL, path), // decoded labels are canonical already
     targets: group.targets.map((address) => ({ [ADDRESS_LABEL]: address })),
   };
 }
