@@ -9,7 +9,7 @@ import { compareUtf8, labelSetKey, RESERVED_LABEL_PREFIX, SCRAPE_INTERVAL_LABEL,
 import type { Profile } from "../../profile.js";
 import type { ActiveTarget, JobTargets, TargetsView } from "../../targets/types.js";
 import { goJsonString, labelsJson, stringsJson } from "../http/go-json.js";
-import { apiSuccess, type HttpRequest, type HttpResponse } from "../http/router.js";
+import { apiSuccess, jsonArrayPieces, streamedApiSuccess, type HttpRequest, type HttpResponse } from "../http/router.js";
 import { globalUrl, type GlobalUrlOptions } from "./global-url.js";
 
 export interface TargetsApiOptions {
@@ -43,31 +43,38 @@ export class TargetsApi {
     return apiSuccess(`{"scrapePools":${stringsJson(this.#pools())}}`);
   }
 
+  /**
+   * Rendered while written (core.md 7.4): one target at a time, so a large job costs a chunk of memory, not
+   * the body. The jobs are read once, here, so the body shows one moment even if targets change meanwhile.
+   */
   targets(request: HttpRequest): HttpResponse {
     const state = (request.url.searchParams.get("state") ?? "").toLowerCase();
-    const poolFilter = request.url.searchParams.get("scrapePool") ?? "";
-    const showActive = state === "" || state === "any" || state === "active";
-    const showDropped = state === "" || state === "any" || state === "dropped";
+    const query: TargetsQuery = {
+      poolFilter: request.url.searchParams.get("scrapePool") ?? "",
+      showActive: state === "" || state === "any" || state === "active",
+      showDropped: state === "" || state === "any" || state === "dropped",
+      urls: this.#options.globalUrl(),
+    };
+    const pools = this.#pools().map((pool) => ({ pool, job: this.#options.targets.job(pool) }));
+    return streamedApiSuccess(() => this.#targetsData(pools, query));
+  }
+
+  *#targetsData(pools: readonly PoolTargets[], query: TargetsQuery): Generator<string> {
     const isV3 = this.#options.profile === "v3";
-    const urls = this.#options.globalUrl();
-    const active: string[] = [];
-    const dropped: string[] = [];
-    const counts: string[] = [];
-    for (const pool of this.#pools()) {
-      const job = this.#options.targets.job(pool);
-      counts.push(`${goJsonString(pool)}:${job?.droppedCount ?? 0}`);
-      if (!job || (poolFilter !== "" && pool !== poolFilter)) continue;
-      if (showActive) for (const target of sortActive(job)) active.push(this.#activeJson(target, pool, urls));
-      if (showDropped) {
-        for (const target of job.dropped) {
-          const labels = labelsJson(target.discoveredLabels, !isV3);
-          dropped.push(isV3 ? `{"discoveredLabels":${labels},"scrapePool":${goJsonString(pool)}}` : `{"discoveredLabels":${labels}}`);
-        }
-      }
+    const shown = pools.filter(({ pool, job }) => job !== undefined && (query.poolFilter === "" || pool === query.poolFilter));
+    yield '{"activeTargets":';
+    yield* jsonArrayPieces(query.showActive ? this.#activeTargets(shown, query.urls) : []);
+    yield ',"droppedTargets":';
+    yield* jsonArrayPieces(query.showDropped ? droppedTargets(shown, isV3) : []);
+    if (isV3) {
+      const counts = pools.map(({ pool, job }) => `${goJsonString(pool)}:${job?.droppedCount ?? 0}`);
+      yield `,"droppedTargetCounts":${query.showDropped ? `{${counts.join(",")}}` : "null"}`;
     }
-    let data = `{"activeTargets":[${active.join(",")}],"droppedTargets":[${dropped.join(",")}]`;
-    if (isV3) data += `,"droppedTargetCounts":${showDropped ? `{${counts.join(",")}}` : "null"}`;
-    return apiSuccess(`${data}}`);
+    yield "}";
+  }
+
+  *#activeTargets(pools: readonly PoolTargets[], urls: GlobalUrlOptions): Generator<string> {
+    for (const { pool, job } of pools) if (job) for (const target of sortActive(job)) yield this.#activeJson(target, pool, urls);
   }
 
   #activeJson(target: ActiveTarget, pool: string, urls: GlobalUrlOptions): string {
@@ -88,17 +95,47 @@ export class TargetsApi {
   /** promsd extra: `{"failedTargets":[{discoveredLabels, scrapePool, source, index, error}]}`. */
   failedTargets(request: HttpRequest): HttpResponse {
     const poolFilter = request.url.searchParams.get("scrapePool") ?? "";
-    const failed: string[] = [];
-    for (const pool of this.#pools()) {
-      if (poolFilter !== "" && pool !== poolFilter) continue;
-      for (const target of this.#options.targets.job(pool)?.failed ?? []) {
-        failed.push(
-          `{"discoveredLabels":${labelsJson(target.discoveredLabels, false)},"scrapePool":${goJsonString(pool)},` +
-            `"source":${goJsonString(target.source)},"index":${target.index},"error":${goJsonString(target.reason)}}`,
-        );
-      }
+    const pools = this.#pools()
+      .filter((pool) => poolFilter === "" || pool === poolFilter)
+      .map((pool) => ({ pool, job: this.#options.targets.job(pool) }));
+    return streamedApiSuccess(function* failedData() {
+      yield '{"failedTargets":';
+      yield* jsonArrayPieces(failedTargets(pools));
+      yield "}";
+    });
+  }
+}
+
+interface TargetsQuery {
+  readonly poolFilter: string;
+  readonly showActive: boolean;
+  readonly showDropped: boolean;
+  readonly urls: GlobalUrlOptions;
+}
+
+/** A pool and its targets as read when the request arrived; `job` is undefined until the job is built. */
+interface PoolTargets {
+  readonly pool: string;
+  readonly job: JobTargets | undefined;
+}
+
+function* droppedTargets(pools: readonly PoolTargets[], isV3: boolean): Generator<string> {
+  for (const { pool, job } of pools) {
+    for (const target of job?.dropped ?? []) {
+      const labels = labelsJson(target.discoveredLabels, !isV3);
+      yield isV3 ? `{"discoveredLabels":${labels},"scrapePool":${goJsonString(pool)}}` : `{"discoveredLabels":${labels}}`;
     }
-    return apiSuccess(`{"failedTargets":[${failed.join(",")}]}`);
+  }
+}
+
+function* failedTargets(pools: readonly PoolTargets[]): Generator<string> {
+  for (const { pool, job } of pools) {
+    for (const target of job?.failed ?? []) {
+      yield (
+        `{"discoveredLabels":${labelsJson(target.discoveredLabels, false)},"scrapePool":${goJsonString(pool)},` +
+        `"source":${goJsonString(target.source)},"index":${target.index},"error":${goJsonString(target.reason)}}`
+      );
+    }
   }
 }
 
