@@ -10,7 +10,7 @@ import type { ProviderStatus } from "../../manager/manager.js";
 import type { RelabelRulesOf } from "../api/relabel-steps.js";
 import type { RelabelConfig } from "../../relabel/types.js";
 import type { TargetsView } from "../../targets/types.js";
-import { apiError, apiSuccess, type HttpRequest, type HttpResponse } from "../http/router.js";
+import { apiError, apiSuccess, jsonArrayPieces, streamedApiSuccess, type HttpRequest, type HttpResponse } from "../http/router.js";
 
 export interface UiApiOptions {
   readonly targets: TargetsView;
@@ -31,6 +31,10 @@ export function ruleForDisplay(rule: RelabelConfig): Record<string, string | str
   return out;
 }
 
+/**
+ * Streamed (core.md 7.4): each target is stringified on its own while the body is written, giving the same
+ * bytes as one JSON.stringify of the whole object without holding the body.
+ */
 export function jobTargetsHandler(options: UiApiOptions): (request: HttpRequest) => HttpResponse {
   return (request) => {
     const name = request.url.searchParams.get("job") ?? "";
@@ -38,20 +42,25 @@ export function jobTargetsHandler(options: UiApiOptions): (request: HttpRequest)
     if (!options.targets.jobNames().includes(name)) return apiError("not_found", `job ${JSON.stringify(name)} not found`);
     const job = options.targets.job(name);
     const rules = options.relabelRules(name) ?? [];
-    const data = {
-      job: name,
-      isBuilt: job !== undefined,
-      updatedAtMs: job?.updatedAtMs ?? null,
-      active: (job?.active ?? []).map((t) => ({ discoveredLabels: t.discoveredLabels, labels: t.labels, scrapeUrl: t.scrapeUrl, source: t.source, index: t.index })),
-      dropped: (job?.dropped ?? []).map((t) => {
-        const rule = rules[t.droppedByRule];
-        return { discoveredLabels: t.discoveredLabels, source: t.source, index: t.index, droppedByRule: t.droppedByRule, rule: rule ? ruleForDisplay(rule.config) : null };
-      }),
-      droppedCount: job?.droppedCount ?? 0,
-      failed: (job?.failed ?? []).map((t) => ({ discoveredLabels: t.discoveredLabels, source: t.source, index: t.index, reason: t.reason })),
-    };
-    return apiSuccess(JSON.stringify(data));
+    return streamedApiSuccess(function* jobData() {
+      yield `{"job":${JSON.stringify(name)},"isBuilt":${job !== undefined},"updatedAtMs":${job?.updatedAtMs ?? null},"active":`;
+      yield* jsonArrayPieces(stringified(job?.active ?? [], (t) => ({ discoveredLabels: t.discoveredLabels, labels: t.labels, scrapeUrl: t.scrapeUrl, source: t.source, index: t.index })));
+      yield ',"dropped":';
+      yield* jsonArrayPieces(
+        stringified(job?.dropped ?? [], (t) => {
+          const rule = rules[t.droppedByRule];
+          return { discoveredLabels: t.discoveredLabels, source: t.source, index: t.index, droppedByRule: t.droppedByRule, rule: rule ? ruleForDisplay(rule.config) : null };
+        }),
+      );
+      yield `,"droppedCount":${job?.droppedCount ?? 0},"failed":`;
+      yield* jsonArrayPieces(stringified(job?.failed ?? [], (t) => ({ discoveredLabels: t.discoveredLabels, source: t.source, index: t.index, reason: t.reason })));
+      yield "}";
+    });
   };
+}
+
+function* stringified<T>(items: readonly T[], shape: (item: T) => object): Generator<string> {
+  for (const item of items) yield JSON.stringify(shape(item));
 }
 
 /** JSON.stringify replacer for parsed configs: bigint as text, Map/Set as object/array, functions left out. */
