@@ -10,12 +10,14 @@
  * Prometheus 2.42 does not ask for it), one shard of four, the discovered view.
  *
  * Settings (environment): BENCH_TARGETS (10000), BENCH_CONCURRENCY (32), BENCH_SECONDS (10 per phase),
- * BENCH_REPEATS (3), BENCH_CHURN_MS (1000), BENCH_NGINX_WORKERS (1), BENCH_RESULT_FILE (markdown fragment for
- * run-bench). The fragment also replaces the measured block of bench/http-sd/RESULTS.md; raw figures go to
+ * BENCH_REPEATS (3), BENCH_CHURN_MS (1000), BENCH_NGINX_WORKERS (1), BENCH_PROMSD_REV (HEAD; a git revision whose
+ * committed src/ is run, or `worktree`), BENCH_PROMSD_CPU_PROFILE (a directory for
+ * promsd's `node --cpu-prof` profile), BENCH_RESULT_FILE (markdown fragment for run-bench). The fragment also
+ * replaces the measured block of bench/http-sd/RESULTS.md; raw figures go to
  * bench/results/http-sd.json. Loopback only; every child is stopped by PID and the temp directory removed.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { Agent } from "node:http";
 import { createServer } from "node:net";
 import { cpus, loadavg, release, tmpdir, totalmem } from "node:os";
@@ -39,6 +41,10 @@ const SECONDS = Number(env["BENCH_SECONDS"] ?? 10);
 const REPEATS = Number(env["BENCH_REPEATS"] ?? 3);
 const CHURN_MS = Number(env["BENCH_CHURN_MS"] ?? 1000);
 const NGINX_WORKERS = Number(env["BENCH_NGINX_WORKERS"] ?? 1);
+/** A directory: promsd runs with `node --cpu-prof` and writes its profile there when it stops. */
+const PROMSD_CPU_PROFILE_DIR = env["BENCH_PROMSD_CPU_PROFILE"];
+/** The git revision of promsd to measure, or `worktree`. */
+const PROMSD_REV = env["BENCH_PROMSD_REV"] ?? "HEAD";
 const RESULTS_MD = join(ROOT, "bench/http-sd/RESULTS.md");
 const RAW_JSON = join(ROOT, "bench/results/http-sd.json");
 const MIRROR_INTERVAL_MS = 100;
@@ -177,7 +183,15 @@ const ms = (v: number): string => `${v.toFixed(1)} ms`;
 const pct = (cpuSeconds: number, seconds: number): string => `${((100 * cpuSeconds) / seconds).toFixed(0)} %`;
 const ratio = (r: RatioSummary | undefined): string => (r ? `${r.median.toFixed(2)}× (${r.min.toFixed(2)}–${r.max.toFixed(2)})` : "n/a");
 
-function report(phases: readonly Phase[], facts: { readonly start: string; readonly end: string; readonly machine: string; readonly content: string }): string {
+interface RunFacts {
+  readonly machine: string;
+  readonly start: string;
+  promsd?: string;
+  end?: string;
+  content?: string;
+}
+
+function report(phases: readonly Phase[], facts: RunFacts): string {
   const of = (scenario: string, server: ServerName) => phases.filter((p) => p.scenario === scenario && p.server === server).sort((a, b) => a.repetition - b.repetition);
   const rps = (p: Phase): number => p.count / p.elapsedSeconds;
   const cpuPerRequestMs = (p: Phase): number => (1000 * (p.server === "promsd" ? p.promsdCpuSeconds : p.nginxCpuSeconds)) / Math.max(1, p.count);
@@ -199,7 +213,8 @@ function report(phases: readonly Phase[], facts: { readonly start: string; reado
   }
   return [
     `Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC. ${facts.machine}`,
-    `1-minute load average ${facts.start} at the start, ${facts.end} at the end (other engineers' test suites were running).`,
+    `Load average ${facts.start} at the start, ${facts.end ?? "?"} at the end (other engineers' test suites were running).`,
+    `promsd: ${facts.promsd ?? "?"}.`,
     "",
     `Workload: ${TARGETS.toLocaleString("en")}-target file_sd job (2 relabel rules), the input rewritten every ${CHURN_MS} ms (1% of targets move);`,
     `${CONCURRENCY} keep-alive pollers (node:http, one separate process for both servers) for ${SECONDS} s per phase; ${REPEATS} repetitions,`,
@@ -224,11 +239,32 @@ function report(phases: readonly Phase[], facts: { readonly start: string; reado
   ].join("\n");
 }
 
-function spawnPromsd(configFile: string, port: number): ChildProcess {
-  const entry = `import { runDaemon } from ${JSON.stringify(join(ROOT, "src/daemon/run.ts"))}; process.exitCode = await runDaemon(process.argv.slice(1));`;
-  return spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", entry, "--",
+interface PromsdSource {
+  /** A directory holding `src/` (and `package.json`, `node_modules`) to run promsd from. */
+  readonly root: string;
+  readonly description: string;
+}
+
+/**
+ * promsd's source as committed at `rev` (git archive into `into`), so that other engineers' uncommitted edits
+ * in the shared working tree are not what gets measured; `worktree` runs the working tree as it is.
+ */
+function promsdSource(rev: string, into: string): PromsdSource {
+  if (rev === "worktree") return { root: ROOT, description: "the working tree as it was at the start (uncommitted edits included)" };
+  const commit = execFileSync("git", ["rev-parse", "--short", rev], { cwd: ROOT, encoding: "utf8" }).trim();
+  mkdirSync(into);
+  execFileSync("sh", ["-c", 'git archive "$1" src package.json | tar -x -C "$2"', "sh", commit, into], { cwd: ROOT });
+  symlinkSync(join(ROOT, "node_modules"), join(into, "node_modules"));
+  const subject = execFileSync("git", ["log", "-1", "--format=%cd %s", "--date=format:%H:%M", commit], { cwd: ROOT, encoding: "utf8" }).trim();
+  return { root: into, description: `commit ${commit} (${subject.slice(0, 70)}…), src/ as committed` };
+}
+
+function spawnPromsd(source: PromsdSource, configFile: string, port: number): ChildProcess {
+  const entry = `import { runDaemon } from ${JSON.stringify(join(source.root, "src/daemon/run.ts"))}; process.exitCode = await runDaemon(process.argv.slice(1));`;
+  const profile = PROMSD_CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROMSD_CPU_PROFILE_DIR}`] : [];
+  return spawn(process.execPath, [...profile, "--import", "tsx", "--input-type=module", "-e", entry, "--",
     `--config.file=${configFile}`, `--web.listen-address=127.0.0.1:${port}`,
-    "--discovery.update-interval=0s", "--scrape.discovery-reload-interval=500ms", "--log.level=error"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+    "--discovery.update-interval=0s", "--scrape.discovery-reload-interval=500ms", "--log.level=error"], { cwd: source.root, stdio: ["ignore", "ignore", "inherit"] });
 }
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
@@ -247,9 +283,11 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const startLoad = loadText();
-  const machine = `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown"}, ${(totalmem() / 1024 ** 3).toFixed(1)} GiB, kernel ${release()}, node ${process.version}.`;
-  log(`${machine} Load average ${startLoad}`);
+  const facts: RunFacts = {
+    machine: `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown"}, ${(totalmem() / 1024 ** 3).toFixed(1)} GiB, kernel ${release()}, node ${process.version}.`,
+    start: loadText(),
+  };
+  log(`${facts.machine} Load average ${facts.start}`);
   const dir = mkdtempSync(join(tmpdir(), "promsd-bench-http-sd-"));
   const root = join(dir, "www");
   const input = join(dir, "targets.json");
@@ -267,8 +305,11 @@ async function main(): Promise<void> {
   const children: { stop(): Promise<void> }[] = [];
   let churn: NodeJS.Timeout | undefined;
   try {
+    const source = promsdSource(PROMSD_REV, join(dir, "promsd"));
+    log(`promsd: ${source.description}`);
+    facts.promsd = source.description;
     const promsdPort = await freePort();
-    const daemon = spawnPromsd(join(dir, "prometheus.yml"), promsdPort);
+    const daemon = spawnPromsd(source, join(dir, "prometheus.yml"), promsdPort);
     children.push({ stop: () => stopChild(daemon) });
     const probe = new Agent({ keepAlive: false });
     await waitFor("promsd serving the job", async () => {
@@ -311,13 +352,14 @@ async function main(): Promise<void> {
     clearInterval(churn);
     await new Promise((r) => setTimeout(r, 3 * MIRROR_INTERVAL_MS + 1500)); // promsd's reload interval, then one mirror tick
     const endProblems = await checkSameContent(servers);
-    const content = endProblems.length === 0
+    facts.content = endProblems.length === 0
       ? "Checked before and after the measurements: both served byte-identical bodies (plain and gunzipped) and nginx answered its ETag with 304."
       : `Checked before the measurements: identical bodies; after them: **${endProblems.join("; ")}**.`;
     stopMirror.abort();
     await mirrorRun;
     log(`mirror rewrote the baseline's files ${mirror.writes} times`);
-    const fragment = report(phases, { start: startLoad, end: loadText(), machine, content });
+    facts.end = loadText();
+    const fragment = report(phases, facts);
     mkdirSync(join(ROOT, "bench/results"), { recursive: true });
     writeFileSync(RAW_JSON, JSON.stringify({ phases }, null, 1));
     const previous = existsSync(RESULTS_MD) ? readFileSync(RESULTS_MD, "utf8") : "";
