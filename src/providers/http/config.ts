@@ -1,5 +1,10 @@
 /** `http_sd_configs` (spec http.md 1): url, refresh_interval and the HTTP client block. */
-import { goUrlParseError, parseHttpClientConfig, type HttpClientConfig } from "../../config/http-client.js";
+import {
+  goUrlParseError,
+  readHttpClientConfig,
+  type HttpClientConfig,
+  type UnvalidatedHttpClientConfig,
+} from "../../config/http-client.js";
 import type { ConfigLocation } from "../../config/location.js";
 import { MapReader, type ParseContext } from "../../config/reader.js";
 import type { YamlNode } from "../../config/yaml-node.js";
@@ -23,27 +28,26 @@ export interface HttpSdConfig {
 
 export const HTTP_SD_DEFAULTS = Object.freeze({ refreshIntervalMs: 60_000, maxBodyBytes: 64 * 1024 * 1024 });
 
-/** Validation problems the HTTP client block reports after unmarshalling (Go's Validate), not while reading. */
-function isValidationProblem(error: unknown): error is ConfigError {
-  return error instanceof ConfigError && !/^(yaml: |parse |unknown TLS version)/.test(error.problem);
-}
-
 export function parseHttpSdConfig(node: YamlNode, at: ConfigLocation, ctx: ParseContext): HttpSdConfig {
   const reader = MapReader.open(node, at, "http.SDConfig");
   const url = reader.string("url") ?? "";
   const refreshIntervalMs = reader.duration("refresh_interval", ctx.profile) ?? HTTP_SD_DEFAULTS.refreshIntervalMs;
-  // Prometheus checks the URL before validating the client block, so a validation problem waits.
-  let httpClient: HttpClientConfig | undefined;
-  let deferred: ConfigError | undefined;
-  try {
-    httpClient = parseHttpClientConfig(reader, ctx);
-  } catch (error) {
-    if (!isValidationProblem(error)) throw error;
-    deferred = error;
-  }
+  // Read now (decode errors first); Go's Validate runs after the URL checks, as in Prometheus.
+  const unvalidatedClient = readHttpClientConfig(reader, ctx);
   reader.finish();
+  checkUrl(url, reader.atKey("url"));
+  const httpClient = ctx.profile === "v2.42" ? validateAs242(unvalidatedClient, node, at, ctx) : unvalidatedClient.validate();
+  if (refreshIntervalMs === 0) {
+    // Prometheus accepts 0 and then panics when the ticker starts; promsd rejects it (common.md 4).
+    throw new ConfigError(reader.atKey("refresh_interval"), "refresh_interval must be greater than 0", 'use e.g. "60s"');
+  }
+  return { url, refreshIntervalMs, httpClient, scheme: ctx.profile === "v2.42" ? "legacy" : "utf8", maxBodyBytes: HTTP_SD_DEFAULTS.maxBodyBytes };
+}
+
+/** http.SDConfig's own URL checks, in Prometheus's order. */
+function checkUrl(url: string, at: ConfigLocation): void {
   const fail = (problem: string, hint: string): never => {
-    throw new ConfigError(reader.atKey("url"), problem, hint);
+    throw new ConfigError(at, problem, hint);
   };
   if (url === "") fail("URL is missing", "set `url` to the http_sd endpoint");
   const parseProblem = goUrlParseError(url) ?? bracketProblem(url);
@@ -51,13 +55,6 @@ export function parseHttpSdConfig(node: YamlNode, at: ConfigLocation, ctx: Parse
   const scheme = (/^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url)?.[1] ?? "").toLowerCase();
   if (scheme !== "http" && scheme !== "https") fail("URL scheme must be 'http' or 'https'", "start the URL with http:// or https://");
   if (urlHostComponent(url) === "") fail("host is missing in URL", "write a URL such as http://sd.example.com/targets");
-  if (deferred !== undefined && ctx.profile === "v2.42") httpClient = unvalidatedClient(node, at, ctx);
-  if (httpClient === undefined) throw deferred ?? new Error("unreachable: no HTTP client config");
-  if (refreshIntervalMs === 0) {
-    // Prometheus accepts 0 and then panics when the ticker starts; promsd rejects it (common.md 4).
-    throw new ConfigError(reader.atKey("refresh_interval"), "refresh_interval must be greater than 0", 'use e.g. "60s"');
-  }
-  return { url, refreshIntervalMs, httpClient, scheme: ctx.profile === "v2.42" ? "legacy" : "utf8", maxBodyBytes: HTTP_SD_DEFAULTS.maxBodyBytes };
 }
 
 /**
@@ -69,20 +66,29 @@ const AUTH_PRECEDENCE = ["oauth2", "basic_auth", "bearer_token", "bearer_token_f
 /**
  * 2.42 never validates the client block of http_sd (http.md 7): it builds the client from whatever was
  * written, and the outermost authentication round-tripper wins (the inner ones see Authorization already
- * set). promsd keeps only the winning key and parses again; anything else still invalid stays rejected.
+ * set). When validation fails, promsd keeps only the winning key and validates again; a block that is still
+ * invalid (a problem that is not about authentication) is rejected with the first error.
  */
-function unvalidatedClient(node: YamlNode, at: ConfigLocation, ctx: ParseContext): HttpClientConfig | undefined {
-  if (node.kind !== "map") return undefined;
+function validateAs242(client: UnvalidatedHttpClientConfig, node: YamlNode, at: ConfigLocation, ctx: ParseContext): HttpClientConfig {
+  try {
+    return client.validate();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    try {
+      return readHttpClientConfig(MapReader.open(withWinningAuthOnly(node), at, "http.SDConfig"), ctx).validate();
+    } catch (prunedError) {
+      if (prunedError instanceof ConfigError) throw error;
+      throw prunedError;
+    }
+  }
+}
+
+/** `node` without the authentication keys that 2.42's outermost round-tripper overrides. */
+function withWinningAuthOnly(node: YamlNode): YamlNode {
+  if (node.kind !== "map") return node;
   const present = node.entries.filter((e) => !(e.value.kind === "scalar" && e.value.isNull)).map((e) => e.key);
   const winner = AUTH_PRECEDENCE.find((key) => present.includes(key));
-  const pruned: YamlNode = { ...node, entries: node.entries.filter((e) => e.key === winner || !AUTH_PRECEDENCE.includes(e.key)) };
-  const reader = MapReader.open(pruned, at, "http.SDConfig");
-  try {
-    return parseHttpClientConfig(reader, ctx);
-  } catch (error) {
-    if (isValidationProblem(error)) return undefined;
-    throw error;
-  }
+  return { ...node, entries: node.entries.filter((e) => e.key === winner || !AUTH_PRECEDENCE.includes(e.key)) };
 }
 
 /** Go's url.Parse error for an unclosed IPv6 literal, which goUrlParseError does not cover. */
