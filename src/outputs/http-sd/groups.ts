@@ -13,10 +13,24 @@ import type { TargetGroup } from "../../model/target-group.js";
 import { hashmod } from "../../relabel/index.js";
 import type { JobTargets } from "../../targets/types.js";
 import { labelsJson, stringsJson } from "../http/go-json.js";
+import { jsonArrayPieces } from "../http/router.js";
 
 export interface SdGroup {
   readonly targets: readonly string[];
   readonly labels: LabelSet;
+  /**
+   * When set, only the names it accepts are served. Lets the final view share each target's own label set
+   * instead of holding a filtered copy of every target's labels next to the cached body (core.md 7.4).
+   */
+  readonly servesLabel?: (name: string) => boolean;
+}
+
+/** The labels a group serves, filtered when it shares a larger set. */
+function servedLabels({ labels, servesLabel }: SdGroup): LabelSet {
+  if (!servesLabel) return labels;
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(labels)) if (servesLabel(name)) out[name] = value;
+  return out;
 }
 
 export type SdView = "final" | "discovered";
@@ -38,11 +52,9 @@ export function finalGroups(job: JobTargets): SdGroup[] {
   for (const target of job.active) {
     const address = target.labels[ADDRESS_LABEL];
     if (address === undefined) continue; // target building guarantees an address; be defensive anyway
-    const labels: Record<string, string> = {};
-    for (const [name, value] of Object.entries(target.labels)) if (isServedLabel(name)) labels[name] = value;
-    groups.push({ targets: [address], labels });
+    groups.push({ targets: [address], labels: target.labels, servesLabel: isServedLabel });
   }
-  return groups.sort((a, b) => compareUtf8(a.targets[0] ?? "", b.targets[0] ?? "") || compareUtf8(labelSetKey(a.labels), labelSetKey(b.labels)));
+  return groups.sort((a, b) => compareUtf8(a.targets[0] ?? "", b.targets[0] ?? "") || compareUtf8(labelSetKey(servedLabels(a)), labelSetKey(servedLabels(b))));
 }
 
 /** The discovered view: raw groups, split where targets carry labels of their own. */
@@ -95,12 +107,21 @@ export function shardGroups(groups: readonly SdGroup[], { shard, shards }: Shard
   const out: SdGroup[] = [];
   for (const group of groups) {
     const targets = group.targets.filter((address) => shardOf(address, shards) === shard);
-    if (targets.length > 0) out.push({ targets, labels: group.labels });
+    if (targets.length > 0) out.push({ ...group, targets });
   }
   return out;
 }
 
+/** The http_sd body in pieces, one group each (plus brackets and commas), for encoding without one big string. */
+export function sdGroupsPieces(groups: readonly SdGroup[]): Iterable<string> {
+  return jsonArrayPieces(groupsJson(groups));
+}
+
+function* groupsJson(groups: readonly SdGroup[]): Generator<string> {
+  for (const g of groups) yield `{"targets":${stringsJson(g.targets, false)},"labels":${labelsJson(servedLabels(g), false)}}`;
+}
+
 /** The http_sd body: a JSON list of groups, `[]` when empty (core.md 6.2). */
 export function encodeSdGroups(groups: readonly SdGroup[]): string {
-  return `[${groups.map((g) => `{"targets":${stringsJson(g.targets, false)},"labels":${labelsJson(g.labels, false)}}`).join(",")}]`;
+  return [...sdGroupsPieces(groups)].join("");
 }

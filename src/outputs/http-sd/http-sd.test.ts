@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
+import { request } from "node:http";
 import { test } from "node:test";
+import { gunzipSync } from "node:zlib";
 import type { TargetGroup } from "../../model/target-group.js";
 import { activeTarget, FakeTargetsView } from "../fake-targets-view.js";
 import { Router } from "../http/router.js";
+import { HttpServer } from "../http/server.js";
 import { HTTP_SD_PATH_PREFIX, HttpSdOutput } from "./http-sd.js";
 
 function node(address: string, extra: Record<string, string> = {}) {
@@ -119,7 +122,6 @@ test("http-sd: shard bodies are cut from the cached full list and cached themsel
 });
 
 test("http-sd: large bodies are gzipped once for clients that accept gzip", async () => {
-  const { gunzipSync } = await import("node:zlib");
   const view = new FakeTargetsView(["big"]);
   view.setJob("big", { active: Array.from({ length: 200 }, (_, i) => node(`10.0.${i >> 8}.${i & 255}:9100`)) });
   const output = new HttpSdOutput({ targets: view, discoveredGroups: () => undefined });
@@ -134,8 +136,9 @@ test("http-sd: large bodies are gzipped once for clients that accept gzip", asyn
   for (const c of cases) {
     const res = await router.inject({ path: "/api/v1/sd/big", headers: c.accept ? { "accept-encoding": c.accept } : {} });
     assert.equal(res.headers["content-encoding"], c.gzip ? "gzip" : undefined, c.accept);
-    assert.ok(res.bytes, c.accept);
-    const wire = c.gzip ? gunzipSync(res.bytes).toString() : res.bytes.toString();
+    const bytes = Buffer.concat([...(res.chunks?.() ?? [])].map((chunk) => Buffer.from(chunk)));
+    assert.equal(res.contentLength, bytes.length, c.accept);
+    const wire = c.gzip ? gunzipSync(bytes).toString() : bytes.toString();
     assert.equal(wire, res.body, c.accept);
     assert.equal((JSON.parse(wire) as unknown[]).length, 200);
   }
@@ -156,7 +159,32 @@ test("http-sd: a job not built yet answers 503 until discovery is ready, then []
   ready = true;
   const none = new FakeTargetsView(["x"]);
   const after = new HttpSdOutput({ targets: none, discoveredGroups: () => undefined, isReady: () => ready });
-  const res = after.handle({ method: "GET", url: new URL("http://h/api/v1/sd/x"), headers: {} });
+  const res = await after.handle({ method: "GET", url: new URL("http://h/api/v1/sd/x"), headers: {} });
   assert.equal(res.status, 200);
   assert.equal(res.body, "[]");
+});
+
+test("http-sd: a body of many chunks goes over a socket byte-exact, with its length, plain and gzipped", async (t) => {
+  const view = new FakeTargetsView(["big"]);
+  view.setJob("big", { active: Array.from({ length: 3000 }, (_, i) => node(`10.1.${i >> 8}.${i & 255}:9100`, { note: `€ü\u{1F600} <${i}>` })) });
+  const output = new HttpSdOutput({ targets: view, discoveredGroups: () => undefined });
+  const router = new Router().get(HTTP_SD_PATH_PREFIX, (r) => output.handle(r), { isPrefix: true });
+  const server = await HttpServer.listen(router, { host: "127.0.0.1", port: 0 });
+  t.after(() => server.close());
+  const expected = (await router.inject({ path: "/api/v1/sd/big" })).body;
+  assert.ok(Buffer.byteLength(expected) > 4 * 64 * 1024, "several chunks");
+  for (const encoding of ["identity", "gzip"]) {
+    const { bytes, headers } = await new Promise<{ bytes: Buffer; headers: Record<string, unknown> }>((resolve, reject) => {
+      request(`${server.url}/api/v1/sd/big`, { agent: false, headers: { "accept-encoding": encoding } }, (res) => {
+        const parts: Buffer[] = [];
+        res.on("data", (part: Buffer) => parts.push(part));
+        res.on("end", () => resolve({ bytes: Buffer.concat(parts), headers: res.headers }));
+      })
+        .on("error", reject)
+        .end();
+    });
+    assert.equal(headers["content-length"], String(bytes.length), encoding);
+    assert.equal((encoding === "gzip" ? gunzipSync(bytes) : bytes).toString(), expected, encoding);
+  }
+  assert.equal((JSON.parse(expected) as unknown[]).length, 3000);
 });

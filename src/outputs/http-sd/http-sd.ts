@@ -3,15 +3,15 @@
  * Prometheus's http_sd_configs client accepts (core.md 6.2: 200, `application/json`, the full list, `[]` when
  * empty). Bodies are computed once per change and cached by the identity of the input they were built from
  * (JobTargets and discovered-group arrays are immutable and replaced on change), with a strong ETag, so a
- * poll costs a map lookup and, with `If-None-Match`, an empty 304.
+ * poll costs a map lookup and, with `If-None-Match`, an empty 304. The cache holds each body once, as UTF-8
+ * chunks (plus its gzip once asked for), and the server writes them chunk by chunk (core.md 7.4).
  */
-import { createHash } from "node:crypto";
-import { gzipSync } from "node:zlib";
 import type { TargetGroup } from "../../model/target-group.js";
 import type { JobTargets, TargetsView } from "../../targets/types.js";
 import type { DaemonMetrics } from "../metrics/daemon-metrics.js";
+import { encodePieces, gzipChunks, type EncodedBody } from "../http/byte-chunks.js";
 import { apiError, type HttpRequest, type HttpResponse, JSON_CONTENT_TYPE } from "../http/router.js";
-import { discoveredGroups, encodeSdGroups, finalGroups, shardGroups, type SdGroup, type SdView, type Shard } from "./groups.js";
+import { discoveredGroups, finalGroups, sdGroupsPieces, shardGroups, type SdGroup, type SdView, type Shard } from "./groups.js";
 
 export const HTTP_SD_PATH_PREFIX = "/api/v1/sd/";
 
@@ -28,13 +28,15 @@ export interface HttpSdOptions {
   readonly isReady?: () => boolean;
 }
 
+/**
+ * One encoded body per (input, view, shard). The bytes are the only copy of the body: no string of it is kept,
+ * and they are written chunk by chunk (core.md 7.4).
+ */
 interface CachedBody {
-  readonly body: string;
   readonly etag: string;
-  /** UTF-8 of `body`, encoded once. */
-  readonly bytes: Buffer;
-  /** gzip of `bytes`, made on the first request that accepts gzip (curl --compressed, scripts; Prometheus 2.42 does not ask for it). */
-  gzip?: Buffer;
+  readonly encoded: EncodedBody;
+  /** gzip of the bytes, made on the first request that accepts gzip (curl --compressed, scripts; Prometheus 2.42 does not ask for it). */
+  gzip?: Promise<readonly Buffer[]>;
   /** Kept for the unsharded variant only: the base every shard is cut from. */
   readonly groups?: readonly SdGroup[];
 }
@@ -54,17 +56,17 @@ export class HttpSdOutput {
   }
 
   /** Route handler for every path under HTTP_SD_PATH_PREFIX. */
-  handle(request: HttpRequest): HttpResponse {
+  async handle(request: HttpRequest): Promise<HttpResponse> {
     const jobName = decodeJobName(request.url.pathname.slice(HTTP_SD_PATH_PREFIX.length));
     const params = request.url.searchParams;
     const view = params.get("view") ?? "final";
     const knownJob = jobName !== undefined && this.#options.targets.jobNames().includes(jobName) ? jobName : undefined;
-    const response = knownJob === undefined ? apiError("not_found", `unknown job ${JSON.stringify(jobName ?? "")}`) : this.#answer(request, knownJob, view);
+    const response = knownJob === undefined ? apiError("not_found", `unknown job ${JSON.stringify(jobName ?? "")}`) : await this.#answer(request, knownJob, view);
     this.#options.metrics?.httpSdRequests.inc({ job: knownJob ?? "", view: view === "discovered" ? view : "final", code: String(response.status) });
     return response;
   }
 
-  #answer(request: HttpRequest, jobName: string, view: string): HttpResponse {
+  async #answer(request: HttpRequest, jobName: string, view: string): Promise<HttpResponse> {
     if (view !== "final" && view !== "discovered") return apiError("bad_data", `invalid view "${view}"; expected final or discovered`);
     const shard = parseShard(request.url.searchParams);
     if (typeof shard === "string") return apiError("bad_data", shard);
@@ -74,12 +76,13 @@ export class HttpSdOutput {
     const cached = this.#body(jobName, view, shard);
     const headers = { "content-type": JSON_CONTENT_TYPE, etag: cached.etag, "cache-control": "no-cache", vary: "Accept-Encoding" };
     if (matchesEtag(request.headers["if-none-match"], cached.etag)) return { status: 304, headers, body: "" };
+    const { chunks, byteLength } = cached.encoded;
     // Small bodies are not worth compressing; large ones shrink about 10x.
-    if (cached.bytes.length >= GZIP_MIN_BYTES && acceptsGzip(request.headers["accept-encoding"])) {
-      cached.gzip ??= gzipSync(cached.bytes, { level: 6 });
-      return { status: 200, headers: { ...headers, "content-encoding": "gzip" }, body: cached.body, bytes: cached.gzip };
+    if (byteLength >= GZIP_MIN_BYTES && acceptsGzip(request.headers["accept-encoding"])) {
+      cached.gzip ??= gzipChunks(chunks);
+      return bytesResponse({ ...headers, "content-encoding": "gzip" }, await cached.gzip, chunks);
     }
-    return { status: 200, headers, body: cached.body, bytes: cached.bytes };
+    return bytesResponse(headers, chunks, chunks);
   }
 
   #body(jobName: string, view: SdView, shard: Shard | undefined): CachedBody {
@@ -101,14 +104,26 @@ export class HttpSdOutput {
     // The unsharded list is the base of every shard; reuse it when cached.
     const base = variants?.get(`${view}/all`)?.groups ?? build();
     const groups = shard ? shardGroups(base, shard) : base;
-    const body = encodeSdGroups(groups);
-    const etag = `"${createHash("sha1").update(body).digest("base64url")}"`;
-    const bytes = Buffer.from(body);
-    const entry: CachedBody = shard ? { body, etag, bytes } : { body, etag, bytes, groups };
+    const encoded = encodePieces(sdGroupsPieces(groups));
+    const etag = `"${encoded.sha1}"`;
+    const entry: CachedBody = shard ? { etag, encoded } : { etag, encoded, groups };
     if (!variants) this.#cache.set(input, (variants = new Map()));
     if (variants.size < MAX_VARIANTS) variants.set(key, entry);
     return entry;
   }
+}
+
+/** A 200 sending `wire` as it is; `body` (what in-process callers read) is the identity text, decoded on demand. */
+function bytesResponse(headers: Record<string, string>, wire: readonly Buffer[], identity: readonly Buffer[]): HttpResponse {
+  return {
+    status: 200,
+    headers,
+    chunks: () => wire,
+    contentLength: wire.reduce((n, chunk) => n + chunk.length, 0),
+    get body() {
+      return Buffer.concat(identity).toString();
+    },
+  };
 }
 
 function decodeJobName(encoded: string): string | undefined {
