@@ -48,13 +48,26 @@ export function compareUtf8(a: string, b: string): number {
   return a.length - b.length;
 }
 
+/** Label names seen without surrogates. Names repeat on every target, so a set lookup replaces a RegExp test. */
+const plainNames = new Set<string>();
+const PLAIN_NAMES_LIMIT = 10_000;
+
+/** Whether `name` holds no surrogate, so that native string order is its UTF-8 order; meant for label names. */
+export function isPlainName(name: string): boolean {
+  if (plainNames.has(name)) return true;
+  if (SURROGATE.test(name)) return false;
+  if (plainNames.size >= PLAIN_NAMES_LIMIT) plainNames.clear(); // names from a runaway relabel config
+  plainNames.add(name);
+  return true;
+}
+
 /**
  * Sorts label names in place in UTF-8 byte order and returns them. Without surrogates the engine's own sort
  * is right and needs no comparator call; names from decoders and earlier stages are usually sorted already.
  */
 export function sortLabelNames(names: string[]): string[] {
   if (names.length < 2) return names;
-  if (names.some((n) => SURROGATE.test(n))) return names.sort(compareUtf8);
+  if (!names.every(isPlainName)) return names.sort(compareUtf8);
   for (let i = 1; i < names.length; i++) {
     if ((names[i - 1] ?? "") >= (names[i] ?? "")) return names.sort();
   }

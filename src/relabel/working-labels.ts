@@ -6,7 +6,7 @@
  * `__proto__` as its prototype) whose insertion order is kept in UTF-8 byte order for as long as no new
  * name is added; `labelmap` and the final result then need no sort at all, and at most one sort otherwise.
  */
-import { compareUtf8, type LabelSet } from "../model/labels.js";
+import { compareUtf8, isPlainName, setOwnLabel, sortLabelNames, type LabelSet } from "../model/labels.js";
 
 export class WorkingLabels {
   readonly #input: LabelSet;
@@ -64,8 +64,7 @@ export class WorkingLabels {
     if (this.#map === undefined && this.#inputIsCanonical()) return this.#input;
     const out: Record<string, string> = {};
     for (const [name, value] of this.#sorted()) {
-      if (name === "__proto__") Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
-      else out[name] = value;
+      setOwnLabel(out, name, value);
     }
     return out;
   }
@@ -74,7 +73,7 @@ export class WorkingLabels {
     if (this.#map !== undefined) return this.#map;
     const input = this.#input;
     const names = Object.keys(input);
-    if (!this.#inputIsCanonical()) sortNames(names);
+    if (!this.#inputIsCanonical()) sortLabelNames(names);
     const map = new Map<string, string>();
     for (const name of names) {
       const value = input[name];
@@ -91,7 +90,7 @@ export class WorkingLabels {
   #sorted(): Map<string, string> {
     const map = this.#writable();
     if (this.#isSorted) return map;
-    const names = sortNames([...map.keys()]);
+    const names = sortLabelNames([...map.keys()]);
     const sorted = new Map<string, string>();
     for (const name of names) sorted.set(name, map.get(name) ?? "");
     this.#map = sorted;
@@ -100,19 +99,12 @@ export class WorkingLabels {
   }
 }
 
-// Below U+D800, UTF-16 code-unit order is UTF-8 byte order, so the engine's native string sort is right.
-const NEEDS_UTF8_COMPARE = /[\uD800-\uFFFF]/;
-
-function sortNames(names: string[]): string[] {
-  return names.some((n) => NEEDS_UTF8_COMPARE.test(n)) ? names.sort(compareUtf8) : names.sort();
-}
-
-/** Names in byte order without empty values. Native `<` is byte order below U+D800; exotic names go slow. */
+/** Names in byte order without empty values. Native `<` is byte order without surrogates; exotic names go slow. */
 function isCanonical(labels: LabelSet): boolean {
   let previous: string | undefined;
-  for (const name of Object.keys(labels)) {
+  for (const name in labels) {
     if (labels[name] === "") return false;
-    if (NEEDS_UTF8_COMPARE.test(name)) return isCanonicalUtf8(labels);
+    if (!isPlainName(name)) return isCanonicalUtf8(labels);
     if (previous !== undefined && !(previous < name)) return false;
     previous = name;
   }

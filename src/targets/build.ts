@@ -11,7 +11,7 @@ import type { ScrapeConfig } from "../config/types.js";
 import { goQuote } from "../model/go-quote.js";
 import {
   ADDRESS_LABEL, compareUtf8, INSTANCE_LABEL, JOB_LABEL, META_LABEL_PREFIX, METRICS_PATH_LABEL, PARAM_LABEL_PREFIX,
-  SCHEME_LABEL, SCRAPE_INTERVAL_LABEL, SCRAPE_TIMEOUT_LABEL, setOwnLabel, sortLabelNames, type LabelSet,
+  SCHEME_LABEL, SCRAPE_INTERVAL_LABEL, SCRAPE_TIMEOUT_LABEL, isPlainName, setOwnLabel, sortLabelNames, type LabelSet,
 } from "../model/labels.js";
 import type { TargetGroup } from "../model/target-group.js";
 import type { Profile } from "../profile.js";
@@ -93,6 +93,9 @@ function sortedGroupNames(labels: LabelSet): readonly string[] {
   return names;
 }
 
+const isNativeBefore = (a: string, b: string): boolean => a < b;
+const isUtf8Before = (a: string, b: string): boolean => compareUtf8(a, b) < 0;
+
 /**
  * Steps 1-2 of core.md 4.1: target labels win over group labels (a present but empty target label still
  * hides the group's), empty values vanish, then defaults fill what is absent. Output keys are sorted.
@@ -101,6 +104,7 @@ export function discoveredLabels(target: LabelSet, groupLabels: LabelSet, job: S
   const tNames = sortedNames(target);
   const gNames = sortedGroupNames(groupLabels);
   const d = jobDefaults(job, profile);
+  const isBefore = tNames.every(isPlainName) && gNames.every(isPlainName) && d.names.every(isPlainName) ? isNativeBefore : isUtf8Before;
   const out: Record<string, string> = {};
   let i = 0;
   let j = 0;
@@ -108,9 +112,9 @@ export function discoveredLabels(target: LabelSet, groupLabels: LabelSet, job: S
   while (i < tNames.length || j < gNames.length || k < d.names.length) {
     let name = tNames[i];
     const g = gNames[j];
-    if (g !== undefined && (name === undefined || compareUtf8(g, name) < 0)) name = g;
+    if (g !== undefined && (name === undefined || isBefore(g, name))) name = g;
     const dn = d.names[k];
-    if (dn !== undefined && (name === undefined || compareUtf8(dn, name) < 0)) name = dn;
+    if (dn !== undefined && (name === undefined || isBefore(dn, name))) name = dn;
     if (name === undefined) break;
     let value = "";
     let isPresent = false;
@@ -197,20 +201,14 @@ function checkScrapeSettings(labels: LabelSet, profile: Profile): string | undef
  */
 function finishLabels(labels: LabelSet, address: string): LabelSet | string {
   const names: string[] = [];
-  let isSorted = true;
   let hasInstance = false;
   for (const name in labels) {
     if (name.startsWith(META_LABEL_PREFIX)) continue;
     if (name === INSTANCE_LABEL) hasInstance = (labels[name] ?? "") !== "";
-    const previous = names[names.length - 1];
-    if (previous !== undefined && isSorted) isSorted = compareUtf8(previous, name) < 0;
     names.push(name);
   }
-  if (!hasInstance) {
-    if (!names.includes(INSTANCE_LABEL)) names.push(INSTANCE_LABEL);
-    isSorted = false;
-  }
-  if (!isSorted) sortLabelNames(names);
+  if (!hasInstance && !names.includes(INSTANCE_LABEL)) names.push(INSTANCE_LABEL);
+  sortLabelNames(names); // returns at once when they are sorted already
   const out: Record<string, string> = {};
   for (const name of names) {
     const value = name === ADDRESS_LABEL || (name === INSTANCE_LABEL && !hasInstance) ? address : labels[name] ?? "";
