@@ -11,17 +11,14 @@ import type { IncomingHttpHeaders } from "node:http";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
-import { Registry } from "prom-client";
 import { Daemon } from "../../daemon/daemon.js";
 import { DEFAULT_FLAGS } from "../../daemon/flags.js";
 import { startServer } from "../../http/test-support.js";
 import { silentLogger } from "../../logging.js";
 import type { TargetGroup } from "../../model/target-group.js";
-import { createLimiter, runPromsdSd, runPromtoolSd, tempDir, waitFor, type SdRun } from "../../testing/index.js";
+import { assertSameSdEntries, createLimiter, runPromtoolAndPromsd, parseConfigYaml, tempDir, testDeps, waitFor } from "../../testing/index.js";
 import { parseHttpSdConfig } from "./config.js";
 import { createHttpSdDiscoverer } from "./discoverer.js";
-import { ConfigLocation } from "../../config/location.js";
-import { parseYaml } from "../../config/yaml-node.js";
 
 const JSON_TYPE = "application/json";
 const CORPUS: { name: string; status?: number; contentType?: string; body: string }[] = [
@@ -48,12 +45,6 @@ const CORPUS: { name: string; status?: number; contentType?: string; body: strin
   { name: "empty body", body: "" },
 ];
 
-function sortedEntries(run: SdRun): string[] {
-  assert.equal(run.exitCode, 0, `${run.command}\n${run.stderr}`);
-  assert.ok(run.entries, run.parseError);
-  return run.entries.map((entry) => JSON.stringify(entry)).sort();
-}
-
 test("http_sd (oracle): promtool 2.42 and promsd sd print the same targets for every answer", async (t) => {
   const limit = createLimiter(2);
   let compared = 0;
@@ -67,12 +58,7 @@ test("http_sd (oracle): promtool 2.42 and promsd sd print the same targets for e
       const dir = await tempDir(t);
       const url = `${endpoint.origin}/sd?case=${encodeURIComponent(c.name)}`;
       await writeFile(join(dir, "prometheus.yml"), `scrape_configs:\n  - job_name: j\n    http_sd_configs:\n      - url: '${url}'\n        refresh_interval: 30s\n`);
-      const [promtool, promsd] = await Promise.all([
-        runPromtoolSd(dir, "prometheus.yml", "j", { timeoutMs: 2000 }),
-        runPromsdSd(dir, "prometheus.yml", "j", { timeoutMs: 2000, profile: "v2.42" }),
-      ]);
-      const want = sortedEntries(promtool);
-      assert.deepEqual(sortedEntries(promsd), want, c.name);
+      const want = assertSameSdEntries(await runPromtoolAndPromsd(dir, "prometheus.yml", "j", { timeoutMs: 2000 }), c.name);
       compared += want.length;
       assert.equal(seen.length, 2, `${c.name}: one request from each`);
       for (const headers of seen) {
@@ -107,10 +93,7 @@ test("http_sd (oracle): promtool 2.42 and promsd send the same Authorization, ev
       const dir = await tempDir(t);
       await writeFile(join(dir, "tok"), "file-token\n");
       await writeFile(join(dir, "prometheus.yml"), `scrape_configs:\n  - job_name: j\n    http_sd_configs:\n      - url: '${endpoint.origin}/sd'\n        ${extra}\n`);
-      const [promtool, promsd] = await Promise.all([
-        runPromtoolSd(dir, "prometheus.yml", "j", { timeoutMs: 1000 }),
-        runPromsdSd(dir, "prometheus.yml", "j", { timeoutMs: 1000, profile: "v2.42" }),
-      ]);
+      const { promtool, promsd } = await runPromtoolAndPromsd(dir, "prometheus.yml", "j", { timeoutMs: 1000 });
       assert.equal(promtool.exitCode, 0, promtool.stderr);
       assert.equal(promsd.exitCode, 0, promsd.stderr);
       const byProgram = (prefix: string): string | undefined => seen.find((s) => s.agent.startsWith(prefix))?.authorization;
@@ -147,10 +130,10 @@ const STATIC_JOB = `scrape_configs:
 test("http_sd: promsd consumes promsd's own /api/v1/sd/<job>", async (t) => {
   const upstream = await startDaemon(t, STATIC_JOB);
   const url = `${upstream.url.replace(/\/$/, "")}/api/v1/sd/node`;
-  const config = parseHttpSdConfig(parseYaml(`url: '${url}'\nrefresh_interval: 1s`, "/p.yml"), ConfigLocation.root("/p.yml"), { configDir: "/", profile: "v3" });
+  const config = parseConfigYaml(parseHttpSdConfig, `url: '${url}'\nrefresh_interval: 1s`, { configDir: "/" });
   const stop = new AbortController();
   t.after(() => stop.abort());
-  const updates = createHttpSdDiscoverer(config, { logger: silentLogger, registry: new Registry(), jobNames: ["node"], fetch, sleep: async () => true }).discover(stop.signal);
+  const updates = createHttpSdDiscoverer(config, testDeps({ jobNames: ["node"], sleep: async () => true })).discover(stop.signal);
   let last: readonly TargetGroup[] = [];
   for await (const groups of updates) {
     last = groups;

@@ -1,33 +1,17 @@
 import assert from "node:assert/strict";
 import type { IncomingHttpHeaders } from "node:http";
 import { test, type TestContext } from "node:test";
-import { Registry } from "prom-client";
-import { ConfigLocation } from "../../config/location.js";
-import { parseYaml } from "../../config/yaml-node.js";
-import { ConfigError, SourceError } from "../../errors.js";
+import { SourceError } from "../../errors.js";
 import { startServer, type TestServer } from "../../http/test-support.js";
 import { silentLogger } from "../../logging.js";
 import type { TargetGroup } from "../../model/target-group.js";
 import type { Profile } from "../../profile.js";
-import { waitFor } from "../../testing/wait-for.js";
-import { sleep } from "../polling.js";
-import type { DiscovererDeps } from "../provider.js";
+import { configProblem, manualTicks, metricValue, parseConfigYaml, pullUpdates, testDeps, waitFor, waitForMetric } from "../../testing/index.js";
 import { parseHttpSdConfig, type HttpSdConfig } from "./config.js";
 import { createHttpSdDiscoverer, groupsFromResponse, refreshIntervalHeader } from "./discoverer.js";
 
-function parse(yaml: string, profile: Profile = "v3"): HttpSdConfig {
-  return parseHttpSdConfig(parseYaml(yaml, "/etc/prom/p.yml"), ConfigLocation.root("/etc/prom/p.yml"), { configDir: "/etc/prom", profile });
-}
-
-function problem(yaml: string, profile: Profile = "v3"): string {
-  try {
-    parse(yaml, profile);
-    return "accepted";
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problem;
-    throw error;
-  }
-}
+const parse = (yaml: string, profile: Profile = "v3"): HttpSdConfig => parseConfigYaml(parseHttpSdConfig, yaml, { profile });
+const problem = (yaml: string, profile: Profile = "v3"): string => configProblem(() => parse(yaml, profile));
 
 test("http_sd config: validation messages in Prometheus's order", () => {
   const cases: { yaml: string; want: string }[] = [
@@ -169,55 +153,18 @@ async function fakeEndpoint(t: TestContext): Promise<TestServer & { reply: { sta
   return result;
 }
 
-/** A sleep the test releases tick by tick. */
-function manualTicks(): { sleep: DiscovererDeps["sleep"]; tick(): void } {
-  const waiting: ((ok: boolean) => void)[] = [];
-  let granted = 0;
-  return {
-    sleep: (_ms, signal) => new Promise((resolve) => {
-      if (signal.aborted) {
-        resolve(false);
-        return;
-      }
-      if (granted > 0) {
-        granted--;
-        resolve(true);
-        return;
-      }
-      waiting.push(resolve);
-      signal.addEventListener("abort", () => resolve(false), { once: true });
-    }),
-    tick: () => {
-      const next = waiting.shift();
-      if (next) next(true);
-      else granted++;
-    },
-  };
-}
-
 function summary(groups: readonly TargetGroup[]): string[] {
   return groups.map((g) => `${g.source.replace(/^http:\/\/127\.0\.0\.1:\d+/, "U")} ${JSON.stringify(g.labels["k"] ?? null)} ${g.targets.map((x) => x["__address__"]).join(",")}`);
 }
 
-async function metricValue(registry: Registry, pattern: RegExp): Promise<number> {
-  const match = pattern.exec(await registry.metrics());
-  return match ? Number(match[1]) : 0;
-}
+const HTTP_FAILURES = "prometheus_sd_http_failures_total";
 
 test("http_sd: example H3, groups disappear; failures keep the last targets and are counted", async (t) => {
   const endpoint = await fakeEndpoint(t);
-  const registry = new Registry();
   const ticks = manualTicks();
-  const stop = new AbortController();
-  t.after(() => stop.abort());
-  const config = { ...parse(`url: ${endpoint.origin}\nrefresh_interval: 30s`) };
-  const deps: DiscovererDeps = { logger: silentLogger, registry, jobNames: ["job"], fetch, sleep: ticks.sleep };
-  const updates = createHttpSdDiscoverer(config, deps).discover(stop.signal)[Symbol.asyncIterator]();
-  const next = async (): Promise<string[]> => {
-    const result = await updates.next();
-    assert.ok(!result.done);
-    return summary(result.value);
-  };
+  const deps = testDeps({ sleep: ticks.sleep });
+  const updates = pullUpdates(t, createHttpSdDiscoverer(parse(`url: ${endpoint.origin}\nrefresh_interval: 30s`), deps));
+  const next = async (): Promise<string[]> => summary(await updates.next());
   const body = (groups: [string, string][]): string => JSON.stringify(groups.map(([k, target]) => ({ labels: { k }, targets: [target] })));
   endpoint.reply = { status: 200, contentType: "application/json", body: body([["1", "127.0.0.1"], ["2", "127.0.0.1"], ["3", "127.0.0.1"]]) };
   assert.deepEqual(await next(), ['U:0 "1" 127.0.0.1', 'U:1 "2" 127.0.0.1', 'U:2 "3" 127.0.0.1']);
@@ -231,13 +178,13 @@ test("http_sd: example H3, groups disappear; failures keep the last targets and 
     { status: 200, contentType: "text/plain", body: "[]" },
     { status: 200, contentType: "application/json", body: "[{" },
   ];
-  const pending = updates.next(); // the loop runs only while someone is pulling
+  const pending = updates.pull(); // the loop runs only while someone is pulling
   for (const [i, reply] of bad.entries()) {
     endpoint.reply = reply;
     ticks.tick();
-    await waitFor(async () => (await metricValue(registry, /^prometheus_sd_http_failures_total (\d+)/m)) === i + 1, { timeoutMs: 5_000, description: `failure ${i + 1} counted` });
+    await waitForMetric(deps.registry, { name: HTTP_FAILURES, value: i + 1, description: `failure ${i + 1} counted` });
   }
-  assert.equal(await metricValue(registry, /^prometheus_sd_refresh_failures_total\{mechanism="http",config="job"\} (\d+)/m), 3);
+  assert.equal(await metricValue(deps.registry, "prometheus_sd_refresh_failures_total", { mechanism: "http", config: "job" }), 3);
 
   endpoint.reply = { status: 200, contentType: "application/json", body: body([["v", "127.0.0.2"], ["vv", "127.0.0.3"]]) };
   ticks.tick();
@@ -254,40 +201,30 @@ test("http_sd: example H3, groups disappear; failures keep the last targets and 
   assert.equal(headers["accept"], "application/json");
   assert.equal(headers["x-prometheus-refresh-interval-seconds"], "30");
   assert.match(headers["user-agent"] ?? "", /^promsd\//);
-  stop.abort();
-  assert.equal((await updates.next()).done, true);
+  await updates.stop();
 });
 
 test("http_sd: a refresh that outlives refresh_interval times out and counts as a failure", async (t) => {
   const endpoint = await fakeEndpoint(t);
   endpoint.reply = { status: 200, contentType: "application/json", body: "[]", delayMs: 2_000 };
-  const registry = new Registry();
-  const stop = new AbortController();
-  t.after(() => stop.abort());
   const errors: string[] = [];
   const logger = { ...silentLogger, error: (fields: Record<string, unknown>) => void errors.push(String(fields["err"])), child: () => logger };
-  const config = parse(`url: ${endpoint.origin}/slow\nrefresh_interval: 100ms`);
-  const ticks = manualTicks();
-  const updates = createHttpSdDiscoverer(config, { logger, registry, jobNames: ["job"], fetch, sleep: ticks.sleep }).discover(stop.signal)[Symbol.asyncIterator]();
-  const pending = updates.next();
-  await waitFor(async () => (await metricValue(registry, /^prometheus_sd_http_failures_total (\d+)/m)) === 1, { timeoutMs: 5_000 });
+  const deps = testDeps({ logger, sleep: manualTicks().sleep });
+  const updates = pullUpdates(t, createHttpSdDiscoverer(parse(`url: ${endpoint.origin}/slow\nrefresh_interval: 100ms`), deps));
+  const pending = updates.pull();
+  await waitForMetric(deps.registry, { name: HTTP_FAILURES, value: 1 });
   assert.match(errors[0] ?? "", /deadline exceeded/);
-  stop.abort();
-  assert.equal((await pending).done, true);
+  await updates.stop(pending);
 });
 
 test("http_sd: oversized bodies fail the refresh", async (t) => {
   const endpoint = await fakeEndpoint(t);
   endpoint.reply = { status: 200, contentType: "application/json", body: JSON.stringify([{ targets: Array.from({ length: 100 }, (_, i) => `10.0.0.${i}:80`) }]) };
-  const registry = new Registry();
-  const stop = new AbortController();
-  t.after(() => stop.abort());
-  const config = { ...parse(`url: ${endpoint.origin}`), maxBodyBytes: 100 };
-  const updates = createHttpSdDiscoverer(config, { logger: silentLogger, registry, jobNames: ["job"], fetch, sleep: manualTicks().sleep }).discover(stop.signal)[Symbol.asyncIterator]();
-  const pending = updates.next();
-  await waitFor(async () => (await metricValue(registry, /^prometheus_sd_http_failures_total (\d+)/m)) === 1, { timeoutMs: 5_000 });
-  stop.abort();
-  assert.equal((await pending).done, true);
+  const deps = testDeps({ sleep: manualTicks().sleep });
+  const updates = pullUpdates(t, createHttpSdDiscoverer({ ...parse(`url: ${endpoint.origin}`), maxBodyBytes: 100 }, deps));
+  const pending = updates.pull();
+  await waitForMetric(deps.registry, { name: HTTP_FAILURES, value: 1 });
+  await updates.stop(pending);
 });
 
 test("http_sd: aborting the discoverer leaves no sockets or timers behind", async (t) => {
@@ -297,7 +234,7 @@ test("http_sd: aborting the discoverer leaves no sockets or timers behind", asyn
   const baseline = count();
   const stop = new AbortController();
   const config = parse(`url: ${endpoint.origin}\nrefresh_interval: 50ms`);
-  const updates = createHttpSdDiscoverer(config, { logger: silentLogger, registry: new Registry(), jobNames: ["job"], fetch, sleep }).discover(stop.signal);
+  const updates = createHttpSdDiscoverer(config, testDeps()).discover(stop.signal);
   let seen = 0;
   for await (const groups of updates) {
     assert.equal(groups[0]?.targets[0]?.["__address__"], "a:1");

@@ -9,7 +9,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { generateTestCerts } from "../../http/test-support.js";
-import { createLimiter, runPromsdSd, runPromtoolSd, tempDir, type SdRun } from "../../testing/index.js";
+import { assertSameSdEntries, createLimiter, runPromtoolAndPromsd, tempDir } from "../../testing/index.js";
 import { startFakeMarathon, type FakeMarathonAnswer } from "./fake-marathon-server.js";
 
 const task = (id: string, host: string, ports: number[] = [], ipAddresses: string[] = []) => ({ id, host, ports, ipAddresses: ipAddresses.map((ipAddress) => ({ ipAddress, protocol: "IPv4" })) });
@@ -36,12 +36,6 @@ const CORPUS: { name: string; apps?: unknown[]; answer?: FakeMarathonAnswer }[] 
   { name: "not JSON", answer: { status: 200, body: "<html></html>", contentType: "text/html" } },
 ];
 
-function sortedEntries(run: SdRun): string[] {
-  assert.equal(run.exitCode, 0, `${run.command}\n${run.stderr}`);
-  assert.ok(run.entries, run.parseError);
-  return run.entries.map((entry) => JSON.stringify(entry)).sort();
-}
-
 test("marathon (oracle): promtool 2.42 and promsd sd print the same targets for every fake Marathon state", async (t) => {
   const limit = createLimiter(2);
   let compared = 0;
@@ -51,12 +45,7 @@ test("marathon (oracle): promtool 2.42 and promsd sd print the same targets for 
       if (c.answer) marathon.answerAlways(c.answer);
       const dir = await tempDir(t);
       await writeFile(join(dir, "prometheus.yml"), `scrape_configs:\n  - job_name: j\n    marathon_sd_configs:\n      - servers: ['${marathon.url}']\n        auth_token: tok\n`);
-      const [promtool, promsd] = await Promise.all([
-        runPromtoolSd(dir, "prometheus.yml", "j", { timeoutMs: 2000 }),
-        runPromsdSd(dir, "prometheus.yml", "j", { timeoutMs: 2000, profile: "v2.42" }),
-      ]);
-      const want = sortedEntries(promtool);
-      assert.deepEqual(sortedEntries(promsd), want, c.name);
+      const want = assertSameSdEntries(await runPromtoolAndPromsd(dir, "prometheus.yml", "j", { timeoutMs: 2000 }), c.name);
       compared += want.length;
       assert.ok(marathon.requests.length >= 2, `${c.name}: both programs asked`);
       for (const request of marathon.requests) {
@@ -81,13 +70,8 @@ test("marathon (oracle): HTTPS with a private CA and basic auth, as promtool 2.4
   await writeFile(join(dir, "password"), "pw\n");
   const yaml = `scrape_configs:\n  - job_name: j\n    marathon_sd_configs:\n      - servers: ['${marathon.url}']\n        basic_auth: {username: u, password_file: password}\n        tls_config: {ca_file: ${certs.caFile}}\n`;
   await writeFile(join(dir, "prometheus.yml"), yaml);
-  const [promtool, promsd] = await Promise.all([
-    runPromtoolSd(dir, "prometheus.yml", "j", { timeoutMs: 2000 }),
-    runPromsdSd(dir, "prometheus.yml", "j", { timeoutMs: 2000, profile: "v2.42" }),
-  ]);
-  const want = sortedEntries(promtool);
+  const want = assertSameSdEntries(await runPromtoolAndPromsd(dir, "prometheus.yml", "j", { timeoutMs: 2000 }));
   assert.equal(want.length, 2);
-  assert.deepEqual(sortedEntries(promsd), want);
   assert.equal(marathon.requests.length, 2);
   for (const request of marathon.requests) assert.equal(request.headers.authorization, `Basic ${Buffer.from("u:pw").toString("base64")}`);
 });

@@ -2,34 +2,17 @@ import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
-import { Registry } from "prom-client";
-import { ConfigLocation } from "../../config/location.js";
-import { parseYaml } from "../../config/yaml-node.js";
-import { ConfigError, SourceError } from "../../errors.js";
-import { silentLogger } from "../../logging.js";
+import { SourceError } from "../../errors.js";
 import type { TargetGroup } from "../../model/target-group.js";
-import { tempDir } from "../../testing/temp-dir.js";
-import { waitFor } from "../../testing/wait-for.js";
-import type { DiscovererDeps } from "../provider.js";
+import { configProblem, manualTicks, parseConfigYaml, pullUpdates, tempDir, testDeps, waitForMetric, type MetricExpectation } from "../../testing/index.js";
 import { decodeAppList } from "./apps.js";
 import { parseMarathonConfig, type MarathonConfig } from "./config.js";
 import { createMarathonDiscoverer } from "./discoverer.js";
 import { startFakeMarathon, type FakeMarathon } from "./fake-marathon-server.js";
 import { appsToGroups } from "./groups.js";
 
-function parse(yaml: string, configDir = "/etc/prom"): MarathonConfig {
-  return parseMarathonConfig(parseYaml(yaml, join(configDir, "p.yml")), ConfigLocation.root(join(configDir, "p.yml")), { configDir, profile: "v3" });
-}
-
-function problem(yaml: string): string {
-  try {
-    parse(yaml);
-    return "accepted";
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problem;
-    throw error;
-  }
-}
+const parse = (yaml: string, configDir = "/etc/prom"): MarathonConfig => parseConfigYaml(parseMarathonConfig, yaml, { configDir });
+const problem = (yaml: string): string => configProblem(() => parse(yaml));
 
 test("marathon config: validation messages in Prometheus's order", () => {
   const cases: { yaml: string; want: string }[] = [
@@ -151,28 +134,6 @@ test("marathon decoding: a value of the wrong type fails the whole document", ()
   assert.deepEqual(decodeAppList(Buffer.from("{}")), []);
 });
 
-/** A sleep the test releases tick by tick. */
-function manualTicks(): { sleep: DiscovererDeps["sleep"]; tick(): void } {
-  const waiting: ((ok: boolean) => void)[] = [];
-  let granted = 0;
-  return {
-    sleep: (_ms, signal) => new Promise((resolve) => {
-      if (signal.aborted) return resolve(false);
-      if (granted > 0) {
-        granted--;
-        return resolve(true);
-      }
-      waiting.push(resolve);
-      signal.addEventListener("abort", () => resolve(false), { once: true });
-    }),
-    tick: () => {
-      const next = waiting.shift();
-      if (next) next(true);
-      else granted++;
-    },
-  };
-}
-
 async function fake(t: TestContext, apps: unknown[] = []): Promise<FakeMarathon> {
   const marathon = await startFakeMarathon({ apps });
   t.after(() => marathon.close());
@@ -182,24 +143,14 @@ async function fake(t: TestContext, apps: unknown[] = []): Promise<FakeMarathon>
 const app = (id: string, tasks: [string, string, number][]) => ({ id, tasks: tasks.map(([taskId, host, port]) => ({ id: taskId, host, ports: [port] })) });
 const brief = (groups: readonly TargetGroup[]): string[] => groups.map((g) => `${g.source}: ${g.targets.map((x) => x["__address__"]).join(",")}`).sort();
 
-async function failuresCounted(registry: Registry): Promise<number> {
-  const match = /^prometheus_sd_refresh_failures_total\{mechanism="marathon",config="job"\} (\d+)/m.exec(await registry.metrics());
-  return Number(match?.[1] ?? 0);
-}
+const refreshFailures = (value: number): MetricExpectation => ({ name: "prometheus_sd_refresh_failures_total", labels: { mechanism: "marathon", config: "job" }, value });
 
 test("marathon: the exact request, auth_token, apps and tasks appearing and vanishing, failures keep targets (M7)", async (t) => {
   const marathon = await fake(t, [app("a", [["a1", "h1", 1]]), app("b", [["b1", "h2", 2]])]);
-  const registry = new Registry();
   const ticks = manualTicks();
-  const stop = new AbortController();
-  t.after(() => stop.abort());
-  const config = parse(`servers: ['${marathon.url}']\nauth_token: s3cret`);
-  const updates = createMarathonDiscoverer(config, { logger: silentLogger, registry, jobNames: ["job"], fetch, sleep: ticks.sleep }).discover(stop.signal)[Symbol.asyncIterator]();
-  const next = async (): Promise<string[]> => {
-    const result = await updates.next();
-    assert.ok(!result.done);
-    return brief(result.value);
-  };
+  const deps = testDeps({ sleep: ticks.sleep });
+  const updates = pullUpdates(t, createMarathonDiscoverer(parse(`servers: ['${marathon.url}']\nauth_token: s3cret`), deps));
+  const next = async (): Promise<string[]> => brief(await updates.next());
   assert.deepEqual(await next(), ["a: h1:1", "b: h2:2"]);
   assert.equal(marathon.requests[0]?.url, "/v2/apps/?embed=apps.tasks");
   assert.equal(marathon.requests[0]?.headers.authorization, "token=s3cret");
@@ -210,7 +161,7 @@ test("marathon: the exact request, auth_token, apps and tasks appearing and vani
   // a2 gets a1's ports (M5), and b, gone, comes out empty.
   assert.deepEqual(await next(), ["a: h1:1,h3:1", "b: "]);
 
-  const pending = updates.next();
+  const pending = updates.pull();
   const faults = [
     { status: 500, body: "oops" },
     { status: 200, body: '{"apps": [{"id": "a", "tasks": [{"ports": ["x"]}]}]}' },
@@ -220,15 +171,14 @@ test("marathon: the exact request, auth_token, apps and tasks appearing and vani
   for (const [i, fault] of faults.entries()) {
     marathon.answerNext(fault);
     ticks.tick();
-    await waitFor(async () => (await failuresCounted(registry)) === i + 1, { timeoutMs: 5_000, description: `failure ${i + 1}` });
+    await waitForMetric(deps.registry, { ...refreshFailures(i + 1), description: `failure ${i + 1}` });
   }
   marathon.setApps([]);
   ticks.tick();
   const recovered = await pending;
   assert.ok(!recovered.done);
   assert.deepEqual(brief(recovered.value), ["a: "]);
-  stop.abort();
-  assert.equal((await updates.next()).done, true);
+  await updates.stop();
 });
 
 test("marathon: auth_token_file is read on every request; unreadable at creation fails creation", async (t) => {
@@ -236,18 +186,14 @@ test("marathon: auth_token_file is read on every request; unreadable at creation
   await writeFile(join(dir, "token"), " first\n");
   const marathon = await fake(t, [app("a", [["a1", "h", 1]])]);
   const ticks = manualTicks();
-  const stop = new AbortController();
-  t.after(() => stop.abort());
-  const deps: DiscovererDeps = { logger: silentLogger, registry: new Registry(), jobNames: ["job"], fetch, sleep: ticks.sleep };
-  const config = parse(`servers: ['${marathon.url}']\nauth_token_file: token`, dir);
-  const updates = createMarathonDiscoverer(config, deps).discover(stop.signal)[Symbol.asyncIterator]();
+  const deps = testDeps({ sleep: ticks.sleep });
+  const updates = pullUpdates(t, createMarathonDiscoverer(parse(`servers: ['${marathon.url}']\nauth_token_file: token`, dir), deps));
   await updates.next();
   await writeFile(join(dir, "token"), "second");
   ticks.tick();
   await updates.next();
   assert.deepEqual(marathon.requests.map((r) => r.headers.authorization), ["token=first", "token=second"]);
-  stop.abort();
-  await updates.next();
+  await updates.stop();
   assert.throws(() => createMarathonDiscoverer(parse(`servers: ['${marathon.url}']\nauth_token_file: missing`, dir), deps), (error: unknown) => {
     assert.ok(error instanceof SourceError);
     assert.match(error.message, /^unable to read auth token file .*missing: /);
@@ -260,7 +206,7 @@ test("marathon: basic auth and a trailing slash in the server are sent as Promet
   const stop = new AbortController();
   t.after(() => stop.abort());
   const config = parse(`servers: ['${marathon.url}/']\nbasic_auth: {username: u, password: p}`);
-  const updates = createMarathonDiscoverer(config, { logger: silentLogger, registry: new Registry(), jobNames: ["job"], fetch, sleep: async () => false }).discover(stop.signal);
+  const updates = createMarathonDiscoverer(config, testDeps({ sleep: async () => false })).discover(stop.signal);
   const seen: (readonly TargetGroup[])[] = [];
   for await (const groups of updates) seen.push(groups);
   // Appended textually: `//v2/apps/…`, which the fake answers with 404 (a failed refresh, nothing emitted).
@@ -272,46 +218,35 @@ test("marathon: basic auth and a trailing slash in the server are sent as Promet
 test("marathon: a server that never answers times out after refresh_interval", async (t) => {
   const marathon = await fake(t);
   marathon.answerAlways({ status: 200, body: "", hang: true });
-  const registry = new Registry();
-  const stop = new AbortController();
-  t.after(() => stop.abort());
-  const config = parse(`servers: ['${marathon.url}']\nrefresh_interval: 200ms`);
-  const updates = createMarathonDiscoverer(config, { logger: silentLogger, registry, jobNames: ["job"], fetch, sleep: manualTicks().sleep }).discover(stop.signal)[Symbol.asyncIterator]();
-  const pending = updates.next();
-  await waitFor(async () => (await failuresCounted(registry)) === 1, { timeoutMs: 5_000 });
-  stop.abort();
-  assert.equal((await pending).done, true);
+  const deps = testDeps({ sleep: manualTicks().sleep });
+  const updates = pullUpdates(t, createMarathonDiscoverer(parse(`servers: ['${marathon.url}']\nrefresh_interval: 200ms`), deps));
+  const pending = updates.pull();
+  await waitForMetric(deps.registry, refreshFailures(1));
+  await updates.stop(pending);
 });
 
 test("marathon: one server per refresh, no fail-over within a refresh", async (t) => {
   const first = await fake(t, [app("a", [["a1", "h", 1]])]);
   const second = await fake(t, [app("b", [["b1", "h", 2]])]);
-  const registry = new Registry();
   const ticks = manualTicks();
-  const stop = new AbortController();
-  t.after(() => stop.abort());
+  const deps = testDeps({ sleep: ticks.sleep });
   const picks = [0, 1, 0];
   const config = parse(`servers: ['${first.url}', '${second.url}']`);
   const pickServer = (count: number): number => {
     assert.equal(count, 2);
     return picks.shift() ?? 0;
   };
-  const updates = createMarathonDiscoverer(config, { logger: silentLogger, registry, jobNames: ["job"], fetch, sleep: ticks.sleep }, { pickServer }).discover(stop.signal)[Symbol.asyncIterator]();
-  const next = async (): Promise<string[]> => {
-    const result = await updates.next();
-    assert.ok(!result.done);
-    return brief(result.value);
-  };
+  const updates = pullUpdates(t, createMarathonDiscoverer(config, deps, { pickServer }));
+  const next = async (): Promise<string[]> => brief(await updates.next());
   assert.deepEqual(await next(), ["a: h:1"]);
   ticks.tick();
   assert.deepEqual(await next(), ["a: ", "b: h:2"]);
   // The picked server fails: the refresh fails, the other server is not tried.
   first.answerNext({ status: 503, body: "" });
-  const pending = updates.next();
+  const pending = updates.pull();
   ticks.tick();
-  await waitFor(async () => (await failuresCounted(registry)) === 1, { timeoutMs: 5_000 });
+  await waitForMetric(deps.registry, refreshFailures(1));
   assert.equal(second.requests.length, 1);
   assert.equal(first.requests.length, 2);
-  stop.abort();
-  assert.equal((await pending).done, true);
+  await updates.stop(pending);
 });
