@@ -25,7 +25,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(handler: Handler, options: { host?: string; tls?: ServerOptions } = {}): Promise<TestServer> {
+/** Listens on `host` (default 127.0.0.1) and `port` (default 0: any free port; give one to restart on it). */
+export async function startServer(handler: Handler, options: { host?: string; port?: number; tls?: ServerOptions } = {}): Promise<TestServer> {
   const host = options.host ?? "127.0.0.1";
   const server = options.tls ? createHttpsServer(options.tls, handler) : createHttpServer(handler);
   // Every socket, including ones hijacked by CONNECT or upgrades, is destroyed on close.
@@ -34,7 +35,7 @@ export async function startServer(handler: Handler, options: { host?: string; tl
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
   const { port } = server.address() as AddressInfo; // listening on TCP, so an AddressInfo
   return {
     server,

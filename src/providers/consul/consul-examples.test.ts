@@ -8,15 +8,9 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { test, type TestContext } from "node:test";
-import { Registry } from "prom-client";
-import { ConfigLocation } from "../../config/location.js";
-import { parseYaml } from "../../config/yaml-node.js";
-import { silentLogger } from "../../logging.js";
-import type { LabelSet } from "../../model/labels.js";
-import { sleep } from "../polling.js";
-import { parseConsulConfig } from "./config.js";
-import { createConsulDiscoverer } from "./discoverer.js";
-import { FakeConsul, type HealthEntryJson, type RecordedRequest } from "./fake-consul-server.js";
+import { waitFor } from "../../testing/index.js";
+import { startConsulDiscovery, type ConsulDiscovery } from "./consul-test-harness.js";
+import type { HealthEntryJson, RecordedRequest } from "./fake-consul-server.js";
 
 interface ExpectedRequest {
   readonly path: string;
@@ -50,7 +44,6 @@ interface Example {
 }
 
 const FIXTURES = new URL("./fixtures/", import.meta.url);
-const at = new ConfigLocation("prometheus.yml", 4, "scrape_configs[0].consul_sd_configs[0]");
 const DEADLINE_MS = 20_000;
 
 function loadExamples(): Example[] {
@@ -85,59 +78,35 @@ function unmatched(log: readonly RecordedRequest[], stages: Step["requests"]): E
   return [];
 }
 
-async function waitUntil(what: string, isDone: () => boolean, describe: () => string): Promise<void> {
-  const deadline = Date.now() + DEADLINE_MS;
-  while (!isDone()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}: ${describe()}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-async function startExample(t: TestContext, example: Example) {
-  const consul = await new FakeConsul({ holdMs: 300, ...(example.fake.token === undefined ? {} : { token: example.fake.token }) }).start();
-  for (const [name, entries] of Object.entries(example.fake.services)) consul.setService(name, entries);
-  if (example.fake.index !== undefined) consul.bump(example.fake.index);
-  const config = parseConsulConfig(parseYaml(JSON.stringify({ server: consul.address, ...example.config }), "prometheus.yml"), at, { configDir: "/etc/prometheus", profile: "v3" });
-  const discoverer = createConsulDiscoverer({ ...config, refreshIntervalMs: 50 }, { logger: silentLogger, registry: new Registry(), jobNames: ["c"], fetch, sleep }, { retryDelayMs: 100, requestTimeoutMs: 5000, maxBodyBytes: 1024 * 1024 });
-  const lastGroups = new Map<string, { labels: LabelSet; targets: readonly LabelSet[] }>();
-  const sources: string[] = [];
-  const stop = new AbortController();
-  const done = (async () => {
-    for await (const groups of discoverer.discover(stop.signal)) {
-      for (const g of groups) {
-        sources.push(g.source);
-        lastGroups.set(g.source, { labels: g.labels, targets: g.targets });
-      }
-    }
-  })();
-  t.after(async () => {
-    stop.abort();
-    await done;
-    await consul.close();
+/** Starts the fake in the example's state and a discoverer on the example's config. */
+function startExample(t: TestContext, example: Example): Promise<ConsulDiscovery> {
+  return startConsulDiscovery(t, {
+    yaml: (consul) => JSON.stringify({ server: consul.address, ...example.config }),
+    setup: (consul) => {
+      for (const [name, entries] of Object.entries(example.fake.services)) consul.setService(name, entries);
+      if (example.fake.index !== undefined) consul.bump(example.fake.index);
+    },
+    fake: example.fake.token === undefined ? {} : { token: example.fake.token },
+    requestTimeoutMs: 5000,
   });
-  return { consul, lastGroups, sources };
 }
 
 for (const example of loadExamples()) {
   test(`consul example ${example.id}: ${example.name} (${example.origin})`, async (t) => {
-    const { consul, lastGroups, sources } = await startExample(t, example);
+    const { consul, last, sources } = await startExample(t, example);
     for (const [n, step] of example.steps.entries()) {
       for (const name of step.removeServices ?? []) consul.removeService(name);
       const want = Object.fromEntries(Object.entries(step.groups).map(([source, g]) => [source, { labels: withoutEmpty(g.labels), targets: g.targets.map(withoutEmpty) }]));
-      const got = () => Object.fromEntries([...lastGroups].map(([source, g]) => [source, { labels: { ...g.labels }, targets: g.targets.map((x) => ({ ...x })) }]));
-      await waitUntil(`step ${n}'s requests`, () => unmatched(consul.requests, step.requests).length === 0,
-        () => `missing ${JSON.stringify(unmatched(consul.requests, step.requests))}; log ${JSON.stringify(consul.requests.map((r) => `${r.path}?${r.query}`))}`);
-      await waitUntil(`step ${n}'s groups`, () => {
-        try {
-          assert.deepEqual(got(), want);
-          return true;
-        } catch {
-          return false;
-        }
-      }, () => {
-        assert.deepEqual(got(), want, `step ${n}: last group per source`); // throws with a diff
-        return "";
-      });
+      const got = () => Object.fromEntries([...last].map(([source, g]) => [source, { labels: { ...g.labels }, targets: g.targets.map((x) => ({ ...x })) }]));
+      await waitFor(() => {
+        const missing = unmatched(consul.requests, step.requests);
+        if (missing.length === 0) return true;
+        throw new Error(`missing ${JSON.stringify(missing)}; log ${JSON.stringify(consul.requests.map((r) => `${r.path}?${r.query}`))}`);
+      }, { timeoutMs: DEADLINE_MS, description: `step ${n}'s requests` });
+      await waitFor(() => {
+        assert.deepEqual(got(), want, `step ${n}: last group per source`); // a timeout reports the last diff
+        return true;
+      }, { timeoutMs: DEADLINE_MS, description: `step ${n}'s groups` });
       for (const path of step.neverRequested ?? []) {
         assert.equal(consul.requests.some((r) => r.path === path), false, `step ${n}: ${path} must never be requested`);
       }

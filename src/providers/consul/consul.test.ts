@@ -1,20 +1,12 @@
 import assert from "node:assert/strict";
 import { test, type TestContext } from "node:test";
-import { Registry } from "prom-client";
-import { ConfigLocation } from "../../config/location.js";
-import { parseYaml } from "../../config/yaml-node.js";
 import { ConfigError } from "../../errors.js";
-import { silentLogger } from "../../logging.js";
-import type { LabelSet } from "../../model/labels.js";
 import type { Profile } from "../../profile.js";
-import { sleep } from "../polling.js";
-import { parseConsulConfig, type ConsulConfig } from "./config.js";
-import { consulEndpoint, createConsulDiscoverer } from "./discoverer.js";
+import { metricValue, waitFor } from "../../testing/index.js";
+import { parseConsulYaml as parse, startConsulDiscovery, type ConsulDiscovery } from "./consul-test-harness.js";
+import { consulEndpoint } from "./discoverer.js";
 import { aggregatedHealth, decodeHealthEntries, parseFirstJsonValue } from "./entries.js";
-import { FakeConsul, waitMs, type HealthEntryJson } from "./fake-consul-server.js";
-
-const at = new ConfigLocation("prometheus.yml", 4, "scrape_configs[0].consul_sd_configs[0]");
-const parse = (yaml: string, profile: Profile = "v3"): ConsulConfig => parseConsulConfig(parseYaml(yaml, "prometheus.yml"), at, { configDir: "/etc/prometheus", profile });
+import { FakeConsul, waitMs, type Fault, type HealthEntryJson } from "./fake-consul-server.js";
 
 test("consul config: defaults", () => {
   const c = parse("{}");
@@ -82,48 +74,17 @@ const C1_ENTRY: HealthEntryJson = {
   Checks: [{ Node: "node1", CheckID: "serfHealth", Name: "Serf Health Status", Status: "passing" }],
 };
 
-interface Harness {
-  readonly consul: FakeConsul;
-  readonly state: Map<string, { labels: LabelSet; targets: readonly LabelSet[] }>;
-  readonly sources: string[];
-  until(what: string, predicate: () => boolean): Promise<void>;
-  metric(name: string): Promise<number>;
-}
+const RPC_FAILURES = "prometheus_sd_consul_rpc_failures_total";
 
-async function start(t: TestContext, yaml: (consul: FakeConsul) => string, setup: (consul: FakeConsul) => void = () => {}, options: ConstructorParameters<typeof FakeConsul>[0] = {}): Promise<Harness> {
-  const consul = await new FakeConsul({ holdMs: 300, ...options }).start();
-  setup(consul);
-  const config = parse(yaml(consul));
-  const registry = new Registry();
-  const stop = new AbortController();
-  const state = new Map<string, { labels: LabelSet; targets: readonly LabelSet[] }>();
-  const sources: string[] = [];
-  const discoverer = createConsulDiscoverer({ ...config, refreshIntervalMs: 50 }, { logger: silentLogger, registry, jobNames: ["c"], fetch, sleep }, { retryDelayMs: 100, requestTimeoutMs: 1500, maxBodyBytes: 1024 * 1024 });
-  const done = (async () => {
-    for await (const groups of discoverer.discover(stop.signal)) {
-      for (const g of groups) {
-        sources.push(g.source);
-        if (g.targets.length === 0) state.delete(g.source);
-        else state.set(g.source, { labels: g.labels, targets: g.targets });
-      }
-    }
-  })();
-  t.after(async () => {
-    stop.abort();
-    await done;
-    await consul.close();
-  });
-  return {
-    consul, state, sources,
-    until: async (what, predicate) => {
-      const deadline = Date.now() + 10_000;
-      while (!predicate()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify([...state])}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
+/** Discovery of the `test` service (C1's entry) only; `faults` hit the first requests after it starts. */
+function watchTestService(t: TestContext, ...faults: Fault[]): Promise<ConsulDiscovery> {
+  return startConsulDiscovery(t, {
+    yaml: (c) => `{server: '${c.address}', services: [test]}`,
+    setup: (c) => {
+      c.setService("test", [C1_ENTRY]);
+      c.fail(...faults);
     },
-    metric: async (name) => (await registry.getSingleMetric(name)?.get())?.values.reduce((s, v) => s + v.value, 0) ?? 0,
-  };
+  });
 }
 
 const svc = (id: string, address: string, tags: string[], rack = "2304"): HealthEntryJson =>
@@ -152,8 +113,8 @@ const wireCases: { name: string; yaml: string; token: string | undefined; author
 ];
 for (const c of wireCases) {
   test(`consul: namespace, partition, basic auth and token reach the wire when ${c.name}`, { skip: process.env.CONSUL_NAMESPACE || process.env.CONSUL_PARTITION || process.env.CONSUL_HTTP_TOKEN ? "CONSUL_* set in the environment" : false }, async (t) => {
-    const h = await start(t, (consul) => `{server: '${consul.address}', ${c.yaml}}`, (consul) => consul.setService("test", [C1_ENTRY]));
-    await h.until("the test service", () => h.state.has("test"));
+    const h = await startConsulDiscovery(t, { yaml: (consul) => `{server: '${consul.address}', ${c.yaml}}`, setup: (consul) => consul.setService("test", [C1_ENTRY]) });
+    await h.until("the test service", () => h.targets("test").length > 0);
     const firstOfEach = c.want.map(([path]) => h.consul.requests.find((r) => r.path === path));
     assert.deepEqual(firstOfEach.map((r) => r && [r.path, r.query]), c.want);
     for (const r of h.consul.requests) {
@@ -180,68 +141,58 @@ test("consul fake: a blocking query is held at most for its wait parameter", asy
 
 test("consul: many instances, changes, and tags appearing later", async (t) => {
   const many = Array.from({ length: 200 }, (_, i) => svc(`i${i}`, `10.2.${Math.floor(i / 250)}.${i % 250}`, ["x"]));
-  const h = await start(t, (c) => `{server: '${c.address}'}`, (c) => c.setService("big", many));
-  await h.until("200 instances", () => h.state.get("big")?.targets.length === 200);
+  const h = await startConsulDiscovery(t, { yaml: (c) => `{server: '${c.address}'}`, setup: (c) => c.setService("big", many) });
+  await h.until("200 instances", () => h.targets("big").length === 200);
   h.consul.setService("big", many.slice(0, 150));
-  await h.until("150 instances", () => h.state.get("big")?.targets.length === 150);
+  await h.until("150 instances", () => h.targets("big").length === 150);
   h.consul.setService("late", [svc("l1", "10.3.0.1", [])]);
-  await h.until("a new service is watched", () => h.state.has("late"));
+  await h.until("a new service is watched", () => h.targets("late").length > 0);
 });
 
 test("consul: faults keep the last good targets, are counted, and recover without restart", async (t) => {
-  const h = await start(t, (c) => `{server: '${c.address}', services: [test]}`, (c) => c.setService("test", [C1_ENTRY]));
-  await h.until("test", () => h.state.has("test"));
+  const h = await watchTestService(t);
+  await h.until("test", () => h.targets("test").length > 0);
   h.consul.fail({ kind: "status", status: 500 }, { kind: "garbage" }, { kind: "truncated" }, { kind: "stall" }, { kind: "oversized", bytes: 2 * 1024 * 1024 });
   h.consul.bump();
   const deadline = Date.now() + 30_000;
-  while ((await h.metric("prometheus_sd_consul_rpc_failures_total")) < 5) {
-    assert.ok(Date.now() < deadline, `only ${await h.metric("prometheus_sd_consul_rpc_failures_total")} failures counted; requests: ${JSON.stringify(h.consul.requests.slice(-8))}`);
-    assert.ok(h.state.has("test"), "a failure must not remove targets");
+  while ((await metricValue(h.registry, RPC_FAILURES)) < 5) {
+    assert.ok(Date.now() < deadline, `only ${await metricValue(h.registry, RPC_FAILURES)} failures counted; requests: ${JSON.stringify(h.consul.requests.slice(-8))}`);
+    assert.ok(h.targets("test").length > 0, "a failure must not remove targets");
     await new Promise((r) => setTimeout(r, 20));
   }
   h.consul.setService("test", [svc("after", "10.9.9.9", [])]);
-  await h.until("recovery", () => h.state.get("test")?.targets[0]?.__address__ === "10.9.9.9:80");
+  await h.until("recovery", () => h.targets("test")[0]?.__address__ === "10.9.9.9:80");
 });
 
 test("consul: a wrong content type is accepted (Consul's client does not check it)", async (t) => {
-  const h = await start(t, (c) => `{server: '${c.address}', services: [test]}`, (c) => {
-    c.setService("test", [C1_ENTRY]);
-    c.fail({ kind: "content-type", value: "text/plain" });
-  });
-  await h.until("test", () => h.state.has("test"));
+  const h = await watchTestService(t, { kind: "content-type", value: "text/plain" });
+  await h.until("test", () => h.targets("test").length > 0);
 });
 
 test("consul: an index that goes backwards is taken as a change, and the next query does not block on it", async (t) => {
-  const h = await start(t, (c) => `{server: '${c.address}', services: [test]}`, (c) => c.setService("test", [C1_ENTRY]));
-  await h.until("test", () => h.state.has("test"));
+  const h = await watchTestService(t);
+  await h.until("test", () => h.targets("test").length > 0);
   const afterReset = h.consul.requests.length;
   h.consul.setService("test", [svc("reset", "10.8.0.1", [])]);
   h.consul.bump(1);
-  await h.until("data after the reset", () => h.state.get("test")?.targets[0]?.__address__ === "10.8.0.1:80");
+  await h.until("data after the reset", () => h.targets("test")[0]?.__address__ === "10.8.0.1:80");
   await h.until("a non-blocking query", () => h.consul.requests.slice(afterReset).some((r) => r.path === "/v1/health/service/test" && !r.query.includes("index=")));
 });
 
 test("consul: a server that never sends X-Consul-Index never produces targets", async (t) => {
-  const h = await start(t, (c) => `{server: '${c.address}', services: [test]}`, (c) => {
-    c.setService("test", [C1_ENTRY]);
-    c.fail({ kind: "no-index" }, { kind: "no-index" }, { kind: "no-index" });
-  });
+  const h = await watchTestService(t, { kind: "no-index" }, { kind: "no-index" }, { kind: "no-index" });
   await h.until("three requests", () => h.consul.requests.filter((r) => r.path.startsWith("/v1/health")).length >= 3);
-  assert.equal(h.state.has("test"), false);
+  assert.equal(h.targets("test").length, 0);
 });
 
 test("consul: an unreachable agent keeps the last good targets and discovery recovers when it is back", async (t) => {
-  const h = await start(t, (c) => `{server: '${c.address}', services: [test]}`, (c) => c.setService("test", [C1_ENTRY]));
-  await h.until("test", () => h.state.has("test"));
+  const h = await watchTestService(t);
+  await h.until("test", () => h.targets("test").length > 0);
   const port = h.consul.port;
   await h.consul.close();
-  const deadline = Date.now() + 30_000;
-  while ((await h.metric("prometheus_sd_consul_rpc_failures_total")) < 2) {
-    assert.ok(Date.now() < deadline, "connection failures must be counted");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  assert.ok(h.state.has("test"), "an outage must not remove targets");
+  await waitFor(async () => (await metricValue(h.registry, RPC_FAILURES)) >= 2, { timeoutMs: 30_000, description: "connection failures counted" });
+  assert.ok(h.targets("test").length > 0, "an outage must not remove targets");
   h.consul.setService("test", [svc("back", "10.7.0.1", [])]);
   await h.consul.start(port);
-  await h.until("recovery after the outage", () => h.state.get("test")?.targets[0]?.__address__ === "10.7.0.1:80");
+  await h.until("recovery after the outage", () => h.targets("test")[0]?.__address__ === "10.7.0.1:80");
 });

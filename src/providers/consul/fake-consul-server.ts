@@ -4,8 +4,8 @@
  * whose `index` is current is held until the data changes or the hold time ends), `X-Consul-Index` on every
  * answer, server-side `tag` and `node-meta` filtering, an ACL token check, and scriptable faults.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { startServer, type TestServer } from "../../http/test-support.js";
 
 export interface FakeConsulOptions {
   readonly datacenter?: string;
@@ -41,8 +41,7 @@ export class FakeConsul {
   readonly #services = new Map<string, HealthEntryJson[]>();
   readonly #waiters = new Set<() => void>();
   readonly #faults: Fault[] = [];
-  readonly #sockets = new Set<Socket>();
-  #server: Server | undefined;
+  #server: TestServer | undefined;
   #origin = "";
 
   constructor(readonly options: FakeConsulOptions = {}) {}
@@ -63,21 +62,15 @@ export class FakeConsul {
 
   /** Listens on `port` (0 = any); restart an outage on the same port with `start(previousPort)`. */
   async start(port = 0): Promise<this> {
-    const server = createServer((req, res) => this.#handle(req, res));
-    server.on("connection", (socket: Socket) => {
-      this.#sockets.add(socket);
-      socket.once("close", () => this.#sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-    this.#server = server;
-    this.#origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`; // a TCP listener: AddressInfo
+    this.#server = await startServer((req, res) => void this.#handle(req, res), { port });
+    this.#origin = this.#server.origin;
     return this;
   }
 
+  /** Releases held queries and drops every connection. */
   async close(): Promise<void> {
     for (const wake of this.#waiters) wake();
-    for (const socket of this.#sockets) socket.destroy();
-    await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
+    await this.#server?.close();
   }
 
   /** Registers or replaces a service's instances; bumps the index and releases blocked queries. */
