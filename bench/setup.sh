@@ -6,7 +6,7 @@ set -euo pipefail
 need=()
 [ -x /usr/bin/time ] || need+=(time)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
-command -v nginx >/dev/null 2>&1 || need+=(nginx)
+{ [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1; } || need+=(nginx) # /usr/sbin is not on every PATH
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
   echo "bench/setup.sh: missing ${need[*]} and not root; install them with apt-get" >&2

@@ -6,8 +6,11 @@
  * serves from one JavaScript thread.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+
+/** Debian installs nginx in /usr/sbin, which is not on every user's PATH. */
+export const NGINX_BINARY = existsSync("/usr/sbin/nginx") ? "/usr/sbin/nginx" : "nginx";
 
 export interface NginxOptions {
   /** Prefix directory: nginx.conf, pid, error log and temp paths live here; the files are served from `root`. */
@@ -55,7 +58,7 @@ export function startNginx(options: NginxOptions): RunningNginx {
   mkdirSync(options.root, { recursive: true });
   const config = join(options.dir, "nginx.conf");
   writeFileSync(config, nginxConfig(options));
-  const child: ChildProcess = spawn("nginx", ["-p", options.dir, "-c", config, "-e", join(options.dir, "error.log")], {
+  const child: ChildProcess = spawn(NGINX_BINARY, ["-p", options.dir, "-c", config, "-e", join(options.dir, "error.log")], {
     stdio: ["ignore", "ignore", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

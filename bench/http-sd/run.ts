@@ -29,7 +29,7 @@ import { median } from "../lib/stats.js";
 import { httpGet } from "./http-get.js";
 import type { LoadResult, LoadSpec } from "./load.js";
 import { Mirror, type MirroredFile } from "./mirror.js";
-import { startNginx } from "./nginx.js";
+import { NGINX_BINARY, startNginx } from "./nginx.js";
 import { treeCpuSeconds } from "./proc.js";
 import { metricValue, pairedRatios, spliceMeasured, type RatioSummary } from "./stats.js";
 
@@ -171,7 +171,7 @@ async function checkSameContent(servers: Servers): Promise<string[]> {
 }
 
 function nginxVersion(): string {
-  const run = spawnSync("nginx", ["-v"], { encoding: "utf8" }); // prints "nginx version: nginx/1.22.1" on stderr
+  const run = spawnSync(NGINX_BINARY, ["-v"], { encoding: "utf8" }); // prints "nginx version: nginx/1.22.1" on stderr
   return run.stderr.replace("nginx version: ", "").trim() || "nginx";
 }
 
