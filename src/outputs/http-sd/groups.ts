@@ -18,18 +18,22 @@ import { jsonArrayPieces } from "../http/router.js";
 export interface SdGroup {
   readonly targets: readonly string[];
   readonly labels: LabelSet;
+  /** Merged over `labels` when served: a discovered target's own labels, shared rather than merged ahead. */
+  readonly targetLabels?: LabelSet;
   /**
-   * When set, only the names it accepts are served. Lets the final view share each target's own label set
-   * instead of holding a filtered copy of every target's labels next to the cached body (core.md 7.4).
+   * When set, only the labels it accepts are served. With `targetLabels` this lets a group share the label
+   * sets it came from instead of holding a merged, filtered copy of every target's labels next to the cached
+   * body (core.md 7.4).
    */
-  readonly servesLabel?: (name: string) => boolean;
+  readonly servesLabel?: (name: string, value: string) => boolean;
 }
 
-/** The labels a group serves, filtered when it shares a larger set. */
-function servedLabels({ labels, servesLabel }: SdGroup): LabelSet {
-  if (!servesLabel) return labels;
+/** The labels a group serves, merged and filtered when it shares the sets it came from. */
+function servedLabels({ labels, targetLabels, servesLabel }: SdGroup): LabelSet {
+  const all = targetLabels ? { ...labels, ...targetLabels } : labels;
+  if (!servesLabel) return all;
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(labels)) if (servesLabel(name)) out[name] = value;
+  for (const [name, value] of Object.entries(all)) if (servesLabel(name, value)) out[name] = value;
   return out;
 }
 
@@ -59,21 +63,27 @@ export function finalGroups(job: JobTargets): SdGroup[] {
 
 /** The discovered view: raw groups, split where targets carry labels of their own. */
 export function discoveredGroups(groups: readonly TargetGroup[]): SdGroup[] {
-  const out: { targets: string[]; labels: LabelSet; key: string }[] = [];
+  const out: { targets: string[]; labels: LabelSet; targetLabels: LabelSet; servesLabel: typeof isDiscoveredLabelServed }[] = [];
+  let lastKey: string | undefined;
   for (const group of groups) {
     for (const target of group.targets) {
-      const merged: Record<string, string> = {};
-      for (const [name, value] of Object.entries({ ...group.labels, ...target })) if (value !== "") merged[name] = value;
-      const address = merged[ADDRESS_LABEL];
-      if (address === undefined) continue; // http_sd cannot express a target without an address
-      delete merged[ADDRESS_LABEL];
-      const key = labelSetKey(merged);
+      const served = { targets: [], labels: group.labels, targetLabels: target, servesLabel: isDiscoveredLabelServed };
+      const address = target[ADDRESS_LABEL] ?? group.labels[ADDRESS_LABEL];
+      if (address === undefined || address === "") continue; // http_sd cannot express a target without an address
+      // Only the previous group's key is kept: equal neighbours share a group, as the raw groups had them.
+      const key = labelSetKey(servedLabels(served));
       const last = out.at(-1);
-      if (last && last.key === key) last.targets.push(address);
-      else out.push({ targets: [address], labels: merged, key });
+      if (last && lastKey === key) last.targets.push(address);
+      else out.push({ ...served, targets: [address] });
+      lastKey = key;
     }
   }
-  return out.map(({ targets, labels }) => ({ targets, labels }));
+  return out;
+}
+
+/** A merged discovered label is served unless empty (unset) or the address, which goes to `targets`. */
+function isDiscoveredLabelServed(name: string, value: string): boolean {
+  return value !== "" && name !== ADDRESS_LABEL;
 }
 
 /**

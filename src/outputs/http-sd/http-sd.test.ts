@@ -188,3 +188,16 @@ test("http-sd: a body of many chunks goes over a socket byte-exact, with its len
   }
   assert.equal((JSON.parse(expected) as unknown[]).length, 3000);
 });
+
+test("http-sd: discovered view takes the group's address for targets without one, and an empty one unsets it", async () => {
+  const groups: TargetGroup[] = [
+    { source: "g:0", labels: { __address__: "grp:1", env: "a", gone: "" }, targets: [{}, { __address__: "" }, { __address__: "own:1", env: "" }, { __address__: "own:2" }] },
+  ];
+  const { router } = setup({ node: groups });
+  const res = await router.inject({ path: "/api/v1/sd/node?view=discovered" });
+  assert.deepEqual(JSON.parse(res.body), [
+    { targets: ["grp:1"], labels: { env: "a" } },
+    { targets: ["own:1"], labels: {} },
+    { targets: ["own:2"], labels: { env: "a" } },
+  ]);
+});
