@@ -16,7 +16,15 @@ export {
   type SdEntry,
   type SdRun,
 } from "./promtool.js";
-export { assertSameSdEntries, runPromtoolAndPromsd, sortedSdEntries, type SdRunPair } from "./sd-comparison.js";
+export {
+  ONE_JOB,
+  assertSameSdEntries,
+  runPromtoolAndPromsd,
+  sortedSdEntries,
+  writeOneJobConfig,
+  type SdComparisonOptions,
+  type SdRunPair,
+} from "./sd-comparison.js";
 export { configProblem, parseConfigYaml, type ConfigParser, type ParseYamlOptions } from "./config-problem.js";
 export { manualTicks, type ManualTicks } from "./manual-ticks.js";
 export {

@@ -3,18 +3,40 @@
  * read the same config at the same time (so both poll the same fake server) and must print the same entries.
  */
 import assert from "node:assert/strict";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { runPromsdSd, runPromtoolSd, type SdRun } from "./promtool.js";
+
+/** The config file and job that `writeOneJobConfig` writes and `runPromtoolAndPromsd` reads by default. */
+export const ONE_JOB = Object.freeze({ configFile: "prometheus.yml", job: "j" });
+
+/**
+ * Writes `<dir>/prometheus.yml` with the single job `j`, whose `sdKey` list (e.g. `http_sd_configs`) holds one
+ * block; `block` is that block's YAML mapping, one key per line, without indentation.
+ */
+export async function writeOneJobConfig(dir: string, sdKey: string, block: string): Promise<void> {
+  const lines = block.split("\n").map((line, i) => `${i === 0 ? "      - " : "        "}${line}`);
+  await writeFile(join(dir, ONE_JOB.configFile), `scrape_configs:\n  - job_name: ${ONE_JOB.job}\n    ${sdKey}:\n${lines.join("\n")}\n`);
+}
+
+export interface SdComparisonOptions {
+  /** `--timeout` of both programs; promtool always waits this long. */
+  readonly timeoutMs: number;
+  readonly configFile?: string;
+  readonly job?: string;
+}
 
 export interface SdRunPair {
   readonly promtool: SdRun;
   readonly promsd: SdRun;
 }
 
-/** Runs both programs on `<dir>/<configFile>` for `job`, concurrently. */
-export async function runPromtoolAndPromsd(dir: string, configFile: string, job: string, options: { readonly timeoutMs: number }): Promise<SdRunPair> {
+/** Runs both programs on `<dir>/<configFile>` for `job` (default: ONE_JOB's), concurrently. */
+export async function runPromtoolAndPromsd(dir: string, options: SdComparisonOptions): Promise<SdRunPair> {
+  const { configFile = ONE_JOB.configFile, job = ONE_JOB.job, timeoutMs } = options;
   const [promtool, promsd] = await Promise.all([
-    runPromtoolSd(dir, configFile, job, options),
-    runPromsdSd(dir, configFile, job, { ...options, profile: "v2.42" }),
+    runPromtoolSd(dir, configFile, job, { timeoutMs }),
+    runPromsdSd(dir, configFile, job, { timeoutMs, profile: "v2.42" }),
   ]);
   return { promtool, promsd };
 }

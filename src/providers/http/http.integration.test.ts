@@ -16,7 +16,16 @@ import { DEFAULT_FLAGS } from "../../daemon/flags.js";
 import { startServer } from "../../http/test-support.js";
 import { silentLogger } from "../../logging.js";
 import type { TargetGroup } from "../../model/target-group.js";
-import { assertSameSdEntries, createLimiter, runPromtoolAndPromsd, parseConfigYaml, tempDir, testDeps, waitFor } from "../../testing/index.js";
+import {
+  assertSameSdEntries,
+  createLimiter,
+  parseConfigYaml,
+  runPromtoolAndPromsd,
+  tempDir,
+  testDeps,
+  waitFor,
+  writeOneJobConfig,
+} from "../../testing/index.js";
 import { parseHttpSdConfig } from "./config.js";
 import { createHttpSdDiscoverer } from "./discoverer.js";
 
@@ -57,8 +66,8 @@ test("http_sd (oracle): promtool 2.42 and promsd sd print the same targets for e
     try {
       const dir = await tempDir(t);
       const url = `${endpoint.origin}/sd?case=${encodeURIComponent(c.name)}`;
-      await writeFile(join(dir, "prometheus.yml"), `scrape_configs:\n  - job_name: j\n    http_sd_configs:\n      - url: '${url}'\n        refresh_interval: 30s\n`);
-      const want = assertSameSdEntries(await runPromtoolAndPromsd(dir, "prometheus.yml", "j", { timeoutMs: 2000 }), c.name);
+      await writeOneJobConfig(dir, "http_sd_configs", `url: '${url}'\nrefresh_interval: 30s`);
+      const want = assertSameSdEntries(await runPromtoolAndPromsd(dir, { timeoutMs: 2000 }), c.name);
       compared += want.length;
       assert.equal(seen.length, 2, `${c.name}: one request from each`);
       for (const headers of seen) {
@@ -78,9 +87,9 @@ test("http_sd (oracle): promtool 2.42 and promsd send the same Authorization, ev
     "basic_auth: {username: u, password: p}",
     "authorization: {type: Token, credentials: c}",
     "bearer_token_file: tok",
-    "bearer_token: x\n        bearer_token_file: tok",
-    "basic_auth: {username: u, password: p}\n        bearer_token: x",
-    "authorization: {credentials: c}\n        bearer_token_file: tok",
+    "bearer_token: x\nbearer_token_file: tok",
+    "basic_auth: {username: u, password: p}\nbearer_token: x",
+    "authorization: {credentials: c}\nbearer_token_file: tok",
   ];
   const limit = createLimiter(2);
   await Promise.all(cases.map((extra) => limit(async () => {
@@ -92,8 +101,8 @@ test("http_sd (oracle): promtool 2.42 and promsd send the same Authorization, ev
     try {
       const dir = await tempDir(t);
       await writeFile(join(dir, "tok"), "file-token\n");
-      await writeFile(join(dir, "prometheus.yml"), `scrape_configs:\n  - job_name: j\n    http_sd_configs:\n      - url: '${endpoint.origin}/sd'\n        ${extra}\n`);
-      const { promtool, promsd } = await runPromtoolAndPromsd(dir, "prometheus.yml", "j", { timeoutMs: 1000 });
+      await writeOneJobConfig(dir, "http_sd_configs", `url: '${endpoint.origin}/sd'\n${extra}`);
+      const { promtool, promsd } = await runPromtoolAndPromsd(dir, { timeoutMs: 1000 });
       assert.equal(promtool.exitCode, 0, promtool.stderr);
       assert.equal(promsd.exitCode, 0, promsd.stderr);
       const byProgram = (prefix: string): string | undefined => seen.find((s) => s.agent.startsWith(prefix))?.authorization;

@@ -9,7 +9,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { generateTestCerts } from "../../http/test-support.js";
-import { assertSameSdEntries, createLimiter, runPromtoolAndPromsd, tempDir } from "../../testing/index.js";
+import { assertSameSdEntries, createLimiter, runPromtoolAndPromsd, tempDir, writeOneJobConfig } from "../../testing/index.js";
 import { startFakeMarathon, type FakeMarathonAnswer } from "./fake-marathon-server.js";
 
 const task = (id: string, host: string, ports: number[] = [], ipAddresses: string[] = []) => ({ id, host, ports, ipAddresses: ipAddresses.map((ipAddress) => ({ ipAddress, protocol: "IPv4" })) });
@@ -44,8 +44,8 @@ test("marathon (oracle): promtool 2.42 and promsd sd print the same targets for 
     try {
       if (c.answer) marathon.answerAlways(c.answer);
       const dir = await tempDir(t);
-      await writeFile(join(dir, "prometheus.yml"), `scrape_configs:\n  - job_name: j\n    marathon_sd_configs:\n      - servers: ['${marathon.url}']\n        auth_token: tok\n`);
-      const want = assertSameSdEntries(await runPromtoolAndPromsd(dir, "prometheus.yml", "j", { timeoutMs: 2000 }), c.name);
+      await writeOneJobConfig(dir, "marathon_sd_configs", `servers: ['${marathon.url}']\nauth_token: tok`);
+      const want = assertSameSdEntries(await runPromtoolAndPromsd(dir, { timeoutMs: 2000 }), c.name);
       compared += want.length;
       assert.ok(marathon.requests.length >= 2, `${c.name}: both programs asked`);
       for (const request of marathon.requests) {
@@ -68,9 +68,8 @@ test("marathon (oracle): HTTPS with a private CA and basic auth, as promtool 2.4
   });
   t.after(() => marathon.close());
   await writeFile(join(dir, "password"), "pw\n");
-  const yaml = `scrape_configs:\n  - job_name: j\n    marathon_sd_configs:\n      - servers: ['${marathon.url}']\n        basic_auth: {username: u, password_file: password}\n        tls_config: {ca_file: ${certs.caFile}}\n`;
-  await writeFile(join(dir, "prometheus.yml"), yaml);
-  const want = assertSameSdEntries(await runPromtoolAndPromsd(dir, "prometheus.yml", "j", { timeoutMs: 2000 }));
+  await writeOneJobConfig(dir, "marathon_sd_configs", `servers: ['${marathon.url}']\nbasic_auth: {username: u, password_file: password}\ntls_config: {ca_file: ${certs.caFile}}`);
+  const want = assertSameSdEntries(await runPromtoolAndPromsd(dir, { timeoutMs: 2000 }));
   assert.equal(want.length, 2);
   assert.equal(marathon.requests.length, 2);
   for (const request of marathon.requests) assert.equal(request.headers.authorization, `Basic ${Buffer.from("u:pw").toString("base64")}`);
