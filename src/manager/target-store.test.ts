@@ -158,3 +158,17 @@ test("target-store: a job whose providers change, or that goes away, is reported
   store.delete("a", "q/1");
   assert.deepEqual(changesOf(store.takeSnapshot([{ provider: "p/0", jobs: ["a"] }])), { a: "reset" });
 });
+
+test("target-store: an unchanged group sent again keeps the stored object and is no change", () => {
+  const store = new TargetStore({ profile: "v3" });
+  const subs = [{ provider: "p/0", jobs: ["a"] }];
+  const first = group("s1", ["h1:1"], { env: "prod" });
+  store.applyUpdate("a", "p/0", [first, group("s2", ["h2:1"])]);
+  store.takeSnapshot(subs);
+  store.applyUpdate("a", "p/0", [group("s1", ["h1:1"], { env: "prod" }), group("s2", ["h2:1", "h3:1"])]);
+  const next = store.takeSnapshot(subs);
+  assert.deepEqual(changesOf(next), { a: { "p/0": { s2: 2 } } });
+  assert.equal(next.get("a")?.[0], first, "the equal group was not replaced");
+  store.applyUpdate("a", "p/0", [group("s1", ["h1:1"], { env: "dev" })]);
+  assert.deepEqual(changesOf(store.takeSnapshot(subs)), { a: { "p/0": { s1: 1 } } }, "a changed group label is a change");
+});

@@ -6,7 +6,7 @@
  * Snapshots share the stored groups (GroupList's copy-on-write chunks) and carry what changed since the
  * previous snapshot sent, so sending one costs O(jobs + changes), not O(groups): see snapshot.ts.
  */
-import type { TargetGroup } from "../model/target-group.js";
+import { sameTargetGroup, type TargetGroup } from "../model/target-group.js";
 import type { Profile } from "../profile.js";
 import { EMPTY_GROUP_LIST_VIEW, GroupList, type GroupListView } from "./group-list.js";
 import { DiscoverySnapshot, JobGroups, type JobChanges } from "./snapshot.js";
@@ -53,6 +53,9 @@ export class TargetStore {
         continue;
       }
       list ??= this.#createList(job, provider);
+      const stored = list.get(group.source);
+      // An unchanged group re-sent (a re-read file, a poll) keeps the stored object and is no change.
+      if (stored !== undefined && sameTargetGroup(stored, group)) continue;
       list.set(group);
       this.#record(job, provider, group.source, group);
     }

@@ -14,3 +14,26 @@ export interface TargetGroup {
 export function emptyGroup(source: string): TargetGroup {
   return { source, labels: {}, targets: [] };
 }
+
+/**
+ * The same source, group labels and targets (in order). Lets the manager keep the stored object when a
+ * provider re-sends an unchanged group (a re-read file, a poll), so consumers that key work by group object
+ * (TargetSync's build cache, `snapshot.changes`) see no change where there is none.
+ */
+export function sameTargetGroup(a: TargetGroup, b: TargetGroup): boolean {
+  if (a === b) return true;
+  if (a.source !== b.source || a.targets.length !== b.targets.length || !sameLabelSet(a.labels, b.labels)) return false;
+  for (let i = 0; i < a.targets.length; i++) if (!sameLabelSet(a.targets[i]!, b.targets[i]!)) return false;
+  return true;
+}
+
+function sameLabelSet(a: LabelSet, b: LabelSet): boolean {
+  if (a === b) return true;
+  let count = 0;
+  for (const name in a) {
+    if (a[name] !== b[name] || !Object.hasOwn(b, name)) return false;
+    count++;
+  }
+  for (const _ in b) if (--count < 0) return false;
+  return count === 0;
+}

@@ -11,8 +11,8 @@
 import type { Counter, Gauge, Registry, Summary } from "prom-client";
 import type { ScrapeConfig } from "../config/types.js";
 import { silentLogger, type Logger } from "../logging.js";
-import { labelSetsEqual, type LabelSet } from "../model/labels.js";
-import type { TargetGroup } from "../model/target-group.js";
+import { labelSetsEqual } from "../model/labels.js";
+import { sameTargetGroup, type TargetGroup } from "../model/target-group.js";
 import type { Profile } from "../profile.js";
 import { counter, gauge, summary } from "../metrics/registry.js";
 import { sleep as realSleep } from "../providers/polling.js";
@@ -244,15 +244,10 @@ export function scrapeConfigFingerprint(config: ScrapeConfig): string {
 
 function sameGroups(a: readonly TargetGroup[], b: readonly TargetGroup[]): boolean {
   if (a === b) return true;
-  if (a.length !== b.length) return false;
-  return a.every((g, i) => {
+  return a.length === b.length && a.every((g, i) => {
     const h = b[i];
-    return h !== undefined && (g === h || (g.source === h.source && labelSetsEqual(g.labels, h.labels) && sameLabelSets(g.targets, h.targets)));
+    return h !== undefined && sameTargetGroup(g, h);
   });
-}
-
-function sameLabelSets(a: readonly LabelSet[], b: readonly LabelSet[]): boolean {
-  return a.length === b.length && a.every((labels, i) => labelSetsEqual(labels, b[i] ?? {}));
 }
 
 function sameActive(a: ActiveTarget, b: ActiveTarget): boolean {

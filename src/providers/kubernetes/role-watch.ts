@@ -8,8 +8,7 @@
  * compared label by label when its source is rebuilt. (An MD5 fingerprint per source was used before: hashing
  * the 100,000 groups of an initial set cost more CPU than building them.)
  */
-import { labelSetsEqual } from "../../model/labels.js";
-import { emptyGroup, type TargetGroup } from "../../model/target-group.js";
+import { emptyGroup, sameTargetGroup, type TargetGroup } from "../../model/target-group.js";
 import type { Informer, InformerEvent, KubeObject, ResourceRef } from "./api/types.js";
 import type { KubernetesConfig } from "./config.js";
 import { roleQueueMetrics, type KubernetesMetrics, type RoleQueueMetrics } from "./metrics.js";
@@ -228,7 +227,7 @@ export class RoleWatch {
       return this.#emitted.delete(source) || isInitial ? group : undefined;
     }
     const previous = this.#emitted.get(source);
-    if (previous !== undefined && sameGroup(previous, group)) return undefined;
+    if (previous !== undefined && sameTargetGroup(previous, group)) return undefined;
     this.#emitted.set(source, group);
     return group;
   }
@@ -242,11 +241,6 @@ export class RoleWatch {
   }
 }
 
-function sameGroup(a: TargetGroup, b: TargetGroup): boolean {
-  if (a.targets.length !== b.targets.length || !labelSetsEqual(a.labels, b.labels)) return false;
-  for (let i = 0; i < a.targets.length; i++) if (!labelSetsEqual(a.targets[i]!, b.targets[i]!)) return false;
-  return true;
-}
 
 function keyOf(object: KubeObject): string {
   const { namespace, name } = object.metadata;
