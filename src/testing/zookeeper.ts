@@ -11,6 +11,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { connect, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freeLoopbackPort } from "../daemon/prometheus-process.js";
 import { JuteReader, JuteWriter } from "../providers/zookeeper/jute.js";
 
 export const ZOOKEEPER_JAR = "/usr/share/java/zookeeper.jar";
@@ -182,15 +183,5 @@ export async function tcpProxy(target: string): Promise<TcpProxy> {
   };
 }
 
-/** A loopback port nothing listens on (bound, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+/** A loopback port nothing listens on (bound, then released); the daemon's helper, under the name tests use. */
+export const freePort = freeLoopbackPort;
