@@ -28,6 +28,8 @@ test("http_sd config: validation messages in Prometheus's order", () => {
     { yaml: "url: http://a/\nbearer_token: x\nbearer_token_file: y", want: "at most one of bearer_token & bearer_token_file must be configured" },
     // The URL is checked before the client block.
     { yaml: "url: ''\nbearer_token: x\nbearer_token_file: y", want: "URL is missing" },
+    // ...but TLS pairs are checked while decoding (common's TLSConfig.UnmarshalYAML validates), so before the URL.
+    { yaml: "url: ''\ntls_config: {ca: x, ca_file: y}", want: "at most one of ca, ca_file & ca_ref must be configured" },
     { yaml: "url: http://a/\nfoo: 1", want: "yaml: unmarshal errors:\n  line 2: field foo not found in type http.SDConfig" },
   ];
   for (const c of cases) {
