@@ -73,7 +73,7 @@ function decodeWellFormedGroupsJson(bytes: Buffer, scheme: NameValidationScheme)
     return undefined;
   }
   if (!Array.isArray(root)) return undefined;
-  const tally = { members: 0, colonsInStrings: 0, validNames: new Set<string>() };
+  const tally: WellFormedTally = { members: 0, colonsInStrings: 0, validNames: new Map() };
   const groups: DecodedGroup[] = new Array<DecodedGroup>(root.length);
   for (let i = 0; i < root.length; i++) {
     const group = wellFormedGroup(root[i], scheme, tally);
@@ -86,8 +86,8 @@ function decodeWellFormedGroupsJson(bytes: Buffer, scheme: NameValidationScheme)
 interface WellFormedTally {
   members: number;
   colonsInStrings: number;
-  /** label names already checked, so each distinct name is matched against the rule once */
-  readonly validNames: Set<string>;
+  /** label names already checked (with the colons they hold), so each distinct name is looked at once */
+  readonly validNames: Map<string, number>;
 }
 
 function wellFormedGroup(item: unknown, scheme: NameValidationScheme, tally: WellFormedTally): DecodedGroup | undefined {
@@ -119,11 +119,13 @@ function wellFormedLabels(object: Record<string, unknown>, scheme: NameValidatio
     const name = names[i] ?? "";
     const value = object[name];
     if (typeof value !== "string") return undefined;
-    if (!tally.validNames.has(name)) {
+    let nameColons = tally.validNames.get(name);
+    if (nameColons === undefined) {
       if (!isValidLabelName(name, scheme)) return undefined;
-      tally.validNames.add(name);
+      nameColons = countColons(name);
+      tally.validNames.set(name, nameColons);
     }
-    tally.colonsInStrings += countColons(name) + countColons(value);
+    tally.colonsInStrings += nameColons + countColons(value);
     values[i] = value;
   }
   return labelSetFrom(names, values);

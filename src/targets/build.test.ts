@@ -97,6 +97,12 @@ test("discoveredLabels: v3 defaults come from the job's histogram booleans and k
   }));
 });
 
+test("discoveredLabels: names with astral characters merge in UTF-8 byte order, not UTF-16 order", () => {
+  // "😀" (UTF-16 D83D DE00) sorts before "\uffff" natively, after it in UTF-8 (F0… > EF…).
+  const got = discoveredLabels({ __address__: "a:1", "\uffff": "t" }, { "😀": "g", "\ue000": "e" }, testJob(), "v3");
+  assert.deepEqual(Object.keys(got).slice(-3), ["\ue000", "\uffff", "😀"]);
+});
+
 test("discoveredLabels: 2.42 overwrites a discovered __param_, v3 keeps it; __proto__ is an ordinary name", () => {
   const job = testJob({ params: new Map([["m", ["cfg"]]]) });
   assert.equal(discoveredLabels({ __address__: "a:1", __param_m: "disc" }, {}, job, "v2.42")["__param_m"], "cfg");

@@ -39,10 +39,17 @@ interface JobDefaults {
   readonly names: readonly string[];
   readonly values: readonly string[];
   readonly overrides: readonly boolean[];
+  /** whether every name is free of surrogates, so that native string order is byte order */
+  readonly isPlain: boolean;
 }
 
 const defaultsCache = new WeakMap<ScrapeConfig, Map<Profile, JobDefaults>>();
-const sortedNamesCache = new WeakMap<LabelSet, readonly string[]>();
+/** Sorted label names and whether they are all free of surrogates. */
+interface SortedNames {
+  readonly names: readonly string[];
+  readonly isPlain: boolean;
+}
+const sortedNamesCache = new WeakMap<LabelSet, SortedNames>();
 
 function jobDefaults(job: ScrapeConfig, profile: Profile): JobDefaults {
   let byProfile = defaultsCache.get(job);
@@ -68,7 +75,8 @@ function jobDefaults(job: ScrapeConfig, profile: Profile): JobDefaults {
     if (first !== undefined) entries.push([PARAM_LABEL_PREFIX + key, first, profile === "v2.42"]);
   }
   entries.sort((a, b) => compareUtf8(a[0], b[0]));
-  const defaults: JobDefaults = { names: entries.map((e) => e[0]), values: entries.map((e) => e[1]), overrides: entries.map((e) => e[2]) };
+  const names = entries.map((e) => e[0]);
+  const defaults: JobDefaults = { names, values: entries.map((e) => e[1]), overrides: entries.map((e) => e[2]), isPlain: names.every(isPlainName) };
   if (byProfile === undefined) {
     byProfile = new Map();
     defaultsCache.set(job, byProfile);
@@ -84,13 +92,14 @@ function sortedNames(labels: LabelSet): readonly string[] {
 }
 
 /** Group labels are shared by every target of the group: sort their names once per label-set object. */
-function sortedGroupNames(labels: LabelSet): readonly string[] {
-  let names = sortedNamesCache.get(labels);
-  if (names === undefined) {
-    names = sortedNames(labels);
-    sortedNamesCache.set(labels, names);
+function sortedGroupNames(labels: LabelSet): SortedNames {
+  let sorted = sortedNamesCache.get(labels);
+  if (sorted === undefined) {
+    const names = sortedNames(labels);
+    sorted = { names, isPlain: names.every(isPlainName) };
+    sortedNamesCache.set(labels, sorted);
   }
-  return names;
+  return sorted;
 }
 
 const isNativeBefore = (a: string, b: string): boolean => a < b;
@@ -102,9 +111,10 @@ const isUtf8Before = (a: string, b: string): boolean => compareUtf8(a, b) < 0;
  */
 export function discoveredLabels(target: LabelSet, groupLabels: LabelSet, job: ScrapeConfig, profile: Profile): LabelSet {
   const tNames = sortedNames(target);
-  const gNames = sortedGroupNames(groupLabels);
+  const group = sortedGroupNames(groupLabels);
+  const gNames = group.names;
   const d = jobDefaults(job, profile);
-  const isBefore = tNames.every(isPlainName) && gNames.every(isPlainName) && d.names.every(isPlainName) ? isNativeBefore : isUtf8Before;
+  const isBefore = group.isPlain && d.isPlain && tNames.every(isPlainName) ? isNativeBefore : isUtf8Before;
   const out: Record<string, string> = {};
   let i = 0;
   let j = 0;
