@@ -16,6 +16,9 @@ export interface SdPoll {
   readonly scan?: SdScan;
 }
 
+/** A daemon that does not answer within this long is reported as stuck instead of hanging the bench. */
+const POLL_TIMEOUT_MS = 900_000;
+
 export class SdPoller {
   readonly #url: string;
   readonly #agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -29,7 +32,7 @@ export class SdPoller {
     const started = performance.now();
     const headers = this.#etag === undefined ? {} : { "if-none-match": this.#etag };
     return new Promise((resolve, reject) => {
-      const request = get(this.#url, { agent: this.#agent, headers }, (response) => {
+      const request = get(this.#url, { agent: this.#agent, headers, signal: AbortSignal.timeout(POLL_TIMEOUT_MS) }, (response) => {
         const respondedAtMs = Date.now();
         const status = response.statusCode ?? 0;
         const scanner = status === 200 ? new SdBodyScanner() : undefined;
