@@ -87,6 +87,13 @@ function watchTestService(t: TestContext, ...faults: Fault[]): Promise<ConsulDis
   });
 }
 
+/** As watchTestService, once the `test` service's targets have arrived. */
+async function discoveredTestService(t: TestContext, ...faults: Fault[]): Promise<ConsulDiscovery> {
+  const h = await watchTestService(t, ...faults);
+  await h.until("test", () => h.targets("test").length > 0);
+  return h;
+}
+
 const svc = (id: string, address: string, tags: string[], rack = "2304"): HealthEntryJson =>
   ({ Node: { Node: `node-${id}`, Address: address, Meta: { rack_name: rack } }, Service: { ID: id, Port: 80, Tags: tags }, Checks: [] });
 
@@ -150,8 +157,7 @@ test("consul: many instances, changes, and tags appearing later", async (t) => {
 });
 
 test("consul: faults keep the last good targets, are counted, and recover without restart", async (t) => {
-  const h = await watchTestService(t);
-  await h.until("test", () => h.targets("test").length > 0);
+  const h = await discoveredTestService(t);
   h.consul.fail({ kind: "status", status: 500 }, { kind: "garbage" }, { kind: "truncated" }, { kind: "stall" }, { kind: "oversized", bytes: 2 * 1024 * 1024 });
   h.consul.bump();
   const deadline = Date.now() + 30_000;
@@ -165,13 +171,11 @@ test("consul: faults keep the last good targets, are counted, and recover withou
 });
 
 test("consul: a wrong content type is accepted (Consul's client does not check it)", async (t) => {
-  const h = await watchTestService(t, { kind: "content-type", value: "text/plain" });
-  await h.until("test", () => h.targets("test").length > 0);
+  await discoveredTestService(t, { kind: "content-type", value: "text/plain" }); // the targets arrive despite it
 });
 
 test("consul: an index that goes backwards is taken as a change, and the next query does not block on it", async (t) => {
-  const h = await watchTestService(t);
-  await h.until("test", () => h.targets("test").length > 0);
+  const h = await discoveredTestService(t);
   const afterReset = h.consul.requests.length;
   h.consul.setService("test", [svc("reset", "10.8.0.1", [])]);
   h.consul.bump(1);
@@ -186,8 +190,7 @@ test("consul: a server that never sends X-Consul-Index never produces targets", 
 });
 
 test("consul: an unreachable agent keeps the last good targets and discovery recovers when it is back", async (t) => {
-  const h = await watchTestService(t);
-  await h.until("test", () => h.targets("test").length > 0);
+  const h = await discoveredTestService(t);
   const port = h.consul.port;
   await h.consul.close();
   await waitFor(async () => (await metricValue(h.registry, RPC_FAILURES)) >= 2, { timeoutMs: 30_000, description: "connection failures counted" });
