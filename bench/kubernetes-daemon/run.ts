@@ -12,7 +12,8 @@
  *
  * Settings: BENCH_PODS (100000), BENCH_RATE (500), BENCH_SECONDS (60), BENCH_POLL_MS (1000), BENCH_GRACE_S
  * (15), BENCH_SERVE_TIMEOUT_S (300), BENCH_VARIANTS ("cache,full-rebuild"), BENCH_DAEMON_FLAGS (more `promsd
- * run` flags, e.g. "--scrape.discovery-reload-interval=1s"), BENCH_NODE_FLAGS (node flags of the daemon),
+ * run` flags, e.g. "--scrape.discovery-reload-interval=1s"), BENCH_NODE_FLAGS (node flags of the daemon; at
+ * 100,000 pods pass "--max-old-space-size=12288": with node's default 4 GiB heap the daemon runs out of memory),
  * BENCH_RESULT_FILE (markdown fragment). Results also go to bench/kubernetes-daemon/RESULTS.md, keeping its
  * hand-written "## Reading" section. `npm run build` first: the daemon runs from dist/. Loopback only.
  */
@@ -57,8 +58,10 @@ function writeResults(fragment: string): void {
 const startedAt = new Date();
 const startLoad = loadavg();
 const results: VariantResult[] = [];
-for (const variant of VARIANTS.filter((v) => chosen.includes(v.name))) results.push(await runVariant(variant, settings));
-const fragment = resultsMarkdown(results, settings, runFacts(startedAt, startLoad));
-process.stdout.write(fragment);
-writeResults(fragment);
+for (const variant of VARIANTS.filter((v) => chosen.includes(v.name))) {
+  results.push(await runVariant(variant, settings));
+  // After each variant, so a run stopped later (a stuck daemon) keeps what it measured.
+  writeResults(resultsMarkdown(results, settings, runFacts(startedAt, startLoad)));
+}
+process.stdout.write(resultsMarkdown(results, settings, runFacts(startedAt, startLoad)));
 process.exit(results.some((r) => r.churn !== undefined) ? 0 : 1);
