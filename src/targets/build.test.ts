@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { LabelSet } from "../model/labels.js";
 import type { Profile } from "../profile.js";
-import { buildJobTargets, buildTarget, discoveredLabels, failureMessage } from "./build.js";
+import { buildJobTargets, buildTarget, discoveredLabels, failureMessage, sameDiscoveredLabels } from "./build.js";
 import { testJob, testRules } from "./fake-scrape-config.js";
 import type { BuiltTarget } from "./types.js";
 
@@ -129,6 +129,27 @@ test("buildTarget: failed v3 targets keep their discovered labels; message prefi
     assert.equal(built.target.discoveredLabels["env"], "e");
     assert.equal(failureMessage(built.target), "instance 0 in group g: no address");
   }
+});
+
+test("buildTarget: discovered labels are merged on each read, not kept on the target", () => {
+  const groupLabels = { env: "prod", __meta_x: "y" };
+  const built = buildTarget({ __address__: "a:1" }, groupLabels, testJob(), "v3", where);
+  const first = built.target.discoveredLabels;
+  assert.notEqual(built.target.discoveredLabels, first, "a new object per read");
+  assert.deepEqual({ ...first }, discoveredLabels({ __address__: "a:1" }, groupLabels, testJob(), "v3"));
+  assert.equal(Object.keys(built.target).includes("discoveredLabels"), false);
+});
+
+test("sameDiscoveredLabels: equal parts are equal; unequal parts compare the merged labels", () => {
+  const job = testJob();
+  const at = (target: LabelSet, group: LabelSet): BuiltTarget => buildTarget(target, group, job, "v3", where);
+  const a = at({ __address__: "a:1" }, { env: "prod" });
+  assert.ok(sameDiscoveredLabels(a.target, at({ __address__: "a:1" }, { env: "prod" }).target), "equal copies of the parts");
+  assert.ok(!sameDiscoveredLabels(a.target, at({ __address__: "a:1", env: "" }, { env: "prod", e: "" }).target), "an empty target label hides the group's");
+  assert.ok(sameDiscoveredLabels(at({ __address__: "a:1", x: "" }, {}).target, at({ __address__: "a:1" }, {}).target), "different parts, same labels");
+  assert.ok(!sameDiscoveredLabels(a.target, at({ __address__: "a:1" }, { env: "dev" }).target));
+  assert.ok(!sameDiscoveredLabels(a.target, buildTarget({ __address__: "a:1" }, { env: "prod" }, testJob({ jobName: "k" }), "v3", where).target));
+  assert.ok(sameDiscoveredLabels(a.target, { discoveredLabels: { ...a.target.discoveredLabels } }), "a plain object compares by labels");
 });
 
 test("buildJobTargets: dedup keeps the first position, last duplicate's discovered labels win", () => {

@@ -11,7 +11,7 @@ import type { ScrapeConfig } from "../config/types.js";
 import { goQuote } from "../model/go-quote.js";
 import {
   ADDRESS_LABEL, compareUtf8, INSTANCE_LABEL, JOB_LABEL, META_LABEL_PREFIX, METRICS_PATH_LABEL, PARAM_LABEL_PREFIX,
-  SCHEME_LABEL, SCRAPE_INTERVAL_LABEL, SCRAPE_TIMEOUT_LABEL, isPlainName, setOwnLabel, sortLabelNames, type LabelSet,
+  SCHEME_LABEL, SCRAPE_INTERVAL_LABEL, SCRAPE_TIMEOUT_LABEL, isPlainName, labelSetsEqual, setOwnLabel, sortLabelNames, type LabelSet,
 } from "../model/labels.js";
 import type { TargetGroup } from "../model/target-group.js";
 import type { Profile } from "../profile.js";
@@ -146,9 +146,94 @@ export function discoveredLabels(target: LabelSet, groupLabels: LabelSet, job: S
   return out;
 }
 
-function failed(discovered: LabelSet, where: { source: string; index: number }, reason: string): BuiltTarget {
-  const target: FailedTarget = { discoveredLabels: discovered, source: where.source, index: where.index, reason };
-  return { kind: "failed", target };
+/** What a target's discovered labels are merged from: its own labels, its group's (shared) and the job's defaults. */
+interface DiscoveredParts {
+  readonly target: LabelSet;
+  readonly groupLabels: LabelSet;
+  readonly job: ScrapeConfig;
+  readonly profile: Profile;
+}
+
+/**
+ * A built target keeps the parts of its discovered labels and merges them on each read, as Prometheus 3.x's
+ * Target.DiscoveredLabels() does: a merged copy per target (about 100 entries for a kubernetes pod) was most
+ * of the daemon's heap at 100,000 pods. The result is not cached, since one API call would bring it all back.
+ */
+class LazyDiscovered {
+  readonly #target: LabelSet;
+  readonly #groupLabels: LabelSet;
+  readonly #job: ScrapeConfig;
+  readonly #profile: Profile;
+  readonly source: string;
+  readonly index: number;
+
+  constructor(parts: DiscoveredParts, where: { readonly source: string; readonly index: number }) {
+    this.#target = parts.target;
+    this.#groupLabels = parts.groupLabels;
+    this.#job = parts.job;
+    this.#profile = parts.profile;
+    this.source = where.source;
+    this.index = where.index;
+  }
+
+  /** A new object on every read: read it once per use. */
+  get discoveredLabels(): LabelSet {
+    return discoveredLabels(this.#target, this.#groupLabels, this.#job, this.#profile);
+  }
+
+  /** Equal parts give equal discovered labels; unequal parts may still give equal ones (`{a: ""}` vs `{}`). */
+  static haveEqualParts(a: LazyDiscovered, b: LazyDiscovered): boolean {
+    return (
+      a.#job === b.#job &&
+      a.#profile === b.#profile &&
+      (a.#groupLabels === b.#groupLabels || labelSetsEqual(a.#groupLabels, b.#groupLabels)) &&
+      (a.#target === b.#target || labelSetsEqual(a.#target, b.#target))
+    );
+  }
+}
+
+class BuiltActiveTarget extends LazyDiscovered implements ActiveTarget {
+  readonly labels: LabelSet;
+  readonly scrapeUrl: string;
+
+  constructor(parts: DiscoveredParts, fields: Omit<ActiveTarget, "discoveredLabels">) {
+    super(parts, fields);
+    this.labels = fields.labels;
+    this.scrapeUrl = fields.scrapeUrl;
+  }
+}
+
+class BuiltDroppedTarget extends LazyDiscovered implements DroppedTarget {
+  readonly droppedByRule: number;
+
+  constructor(parts: DiscoveredParts, fields: Omit<DroppedTarget, "discoveredLabels">) {
+    super(parts, fields);
+    this.droppedByRule = fields.droppedByRule;
+  }
+}
+
+class BuiltFailedTarget extends LazyDiscovered implements FailedTarget {
+  readonly reason: string;
+
+  constructor(parts: DiscoveredParts, fields: Omit<FailedTarget, "discoveredLabels">) {
+    super(parts, fields);
+    this.reason = fields.reason;
+  }
+}
+
+/**
+ * Whether two targets have equal discovered labels. Targets built here are compared by their parts, so that
+ * comparing a rebuilt job with the previous one does not merge 400,000 label sets; only targets whose parts
+ * differ are merged and compared.
+ */
+export function sameDiscoveredLabels(a: { readonly discoveredLabels: LabelSet }, b: { readonly discoveredLabels: LabelSet }): boolean {
+  if (a === b) return true;
+  if (a instanceof LazyDiscovered && b instanceof LazyDiscovered && LazyDiscovered.haveEqualParts(a, b)) return true;
+  return labelSetsEqual(a.discoveredLabels, b.discoveredLabels);
+}
+
+function failed(parts: DiscoveredParts, where: { source: string; index: number }, reason: string): BuiltTarget {
+  return { kind: "failed", target: new BuiltFailedTarget(parts, { source: where.source, index: where.index, reason }) };
 }
 
 /** 2.42's default port (core.md 4.2); returns the new address, the unchanged one, or an error text. */
@@ -241,35 +326,30 @@ export function buildTarget(
   profile: Profile,
   where: { source: string; index: number },
 ): BuiltTarget {
+  const parts: DiscoveredParts = { target, groupLabels, job, profile };
+  // The merged set is only relabeling's input: the built target keeps `parts`, so it becomes garbage here.
   const discovered = discoveredLabels(target, groupLabels, job, profile);
   let labels: LabelSet = discovered;
   if (job.relabelConfigs.length > 0) {
     const trace = relabelTrace(discovered, job.relabelConfigs);
     if (trace.result === undefined) {
-      const dropped: DroppedTarget = { discoveredLabels: discovered, source: where.source, index: where.index, droppedByRule: trace.droppedByRule };
-      return { kind: "dropped", target: dropped };
+      return { kind: "dropped", target: new BuiltDroppedTarget(parts, { source: where.source, index: where.index, droppedByRule: trace.droppedByRule }) };
     }
     labels = trace.result;
   }
   let address = labels[ADDRESS_LABEL] ?? "";
-  if (address === "") return failed(discovered, where, "no address");
+  if (address === "") return failed(parts, where, "no address");
   if (profile === "v2.42") {
     const ported = withDefaultPort(address, labels[SCHEME_LABEL] ?? "", job);
-    if ("error" in ported) return failed(discovered, where, ported.error);
+    if ("error" in ported) return failed(parts, where, ported.error);
     address = ported.address;
   }
-  if (address.includes("/")) return failed(discovered, where, `${goQuote(address)} is not a valid hostname`);
+  if (address.includes("/")) return failed(parts, where, `${goQuote(address)} is not a valid hostname`);
   const problem = checkScrapeSettings(labels, profile);
-  if (problem !== undefined) return failed(discovered, where, problem);
+  if (problem !== undefined) return failed(parts, where, problem);
   const finished = finishLabels(labels, address);
-  if (typeof finished === "string") return failed(discovered, where, finished);
-  const active: ActiveTarget = {
-    discoveredLabels: discovered,
-    labels: finished,
-    scrapeUrl: scrapeUrl(finished, job.params),
-    source: where.source,
-    index: where.index,
-  };
+  if (typeof finished === "string") return failed(parts, where, finished);
+  const active = new BuiltActiveTarget(parts, { labels: finished, scrapeUrl: scrapeUrl(finished, job.params), source: where.source, index: where.index });
   return { kind: "active", target: active };
 }
 

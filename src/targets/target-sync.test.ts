@@ -94,6 +94,17 @@ test("TargetSync: reloadIntervalMs 0 rebuilds at once; identical rebuilds notify
   assert.equal(sync.job("a"), before);
 });
 
+test("TargetSync: a change seen only in discovered labels notifies; an empty label that changes nothing does not", (t) => {
+  const { source, sync, changes } = setup(t, [testJob({ jobName: "a" })], 0);
+  const meta = (value: string, extra: Record<string, string> = {}): TargetGroup => ({ source: "s", labels: { __meta_x: value, ...extra }, targets: [{ __address__: "h:1" }] });
+  source.push({ a: [meta("1")] });
+  source.push({ a: [meta("2")] });
+  assert.deepEqual(changes, [["a"], ["a"]], "__meta_x is dropped from labels but shown in discoveredLabels");
+  assert.equal(sync.job("a")?.active[0]?.discoveredLabels["__meta_x"], "2");
+  source.push({ a: [meta("2", { empty: "" })] });
+  assert.equal(changes.length, 2, "an empty value is no label");
+});
+
 test("TargetSync: a job absent from a snapshot keeps its targets", (t) => {
   const { source, sync } = setup(t, [testJob({ jobName: "a" }), testJob({ jobName: "b" })], 0);
   source.push({ a: [group("s", "h:1")], b: [group("s", "x:1")] });

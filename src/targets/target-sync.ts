@@ -16,7 +16,7 @@ import { sameTargetGroup, type TargetGroup } from "../model/target-group.js";
 import type { Profile } from "../profile.js";
 import { counter, gauge, summary } from "../metrics/registry.js";
 import { sleep as realSleep } from "../providers/polling.js";
-import { buildJobTargets, failureMessage } from "./build.js";
+import { buildJobTargets, failureMessage, sameDiscoveredLabels } from "./build.js";
 import type { ActiveTarget, BuiltTarget, DroppedTarget, FailedTarget, JobTargets, TargetsView } from "./types.js";
 
 /** What TargetSync consumes: the discovery manager, or anything with the same `subscribe`. */
@@ -251,15 +251,15 @@ function sameGroups(a: readonly TargetGroup[], b: readonly TargetGroup[]): boole
 }
 
 function sameActive(a: ActiveTarget, b: ActiveTarget): boolean {
-  return a.scrapeUrl === b.scrapeUrl && a.source === b.source && a.index === b.index && labelSetsEqual(a.labels, b.labels) && labelSetsEqual(a.discoveredLabels, b.discoveredLabels);
+  return a.scrapeUrl === b.scrapeUrl && a.source === b.source && a.index === b.index && labelSetsEqual(a.labels, b.labels) && sameDiscoveredLabels(a, b);
 }
 
 function sameDropped(a: DroppedTarget, b: DroppedTarget): boolean {
-  return a.source === b.source && a.index === b.index && a.droppedByRule === b.droppedByRule && labelSetsEqual(a.discoveredLabels, b.discoveredLabels);
+  return a.source === b.source && a.index === b.index && a.droppedByRule === b.droppedByRule && sameDiscoveredLabels(a, b);
 }
 
 function sameFailed(a: FailedTarget, b: FailedTarget): boolean {
-  return a.source === b.source && a.index === b.index && a.reason === b.reason && labelSetsEqual(a.discoveredLabels, b.discoveredLabels);
+  return a.source === b.source && a.index === b.index && a.reason === b.reason && sameDiscoveredLabels(a, b);
 }
 
 function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {

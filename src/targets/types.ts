@@ -4,6 +4,9 @@
  */
 import type { LabelSet } from "../model/labels.js";
 
+// `discoveredLabels` of the targets ./build.ts builds is a getter that merges the target's labels, its group's
+// and the job's defaults on each read (not kept per target: memory at 100,000 pods). Read it once per use.
+
 export interface ActiveTarget {
   /** Labels after merge + defaults, before relabeling (core.md 4.1 step 2). */
   readonly discoveredLabels: LabelSet;
