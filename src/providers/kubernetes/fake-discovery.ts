@@ -9,7 +9,7 @@ import { Registry } from "prom-client";
 import { silentLogger } from "../../logging.js";
 import type { TargetGroup } from "../../model/target-group.js";
 import { sleep } from "../polling.js";
-import type { DiscovererDeps } from "../provider.js";
+import type { Discoverer, DiscovererDeps } from "../provider.js";
 import { plainHttpClientConfig } from "./api/client.js";
 import { NO_ATTACH_METADATA, type KubernetesConfig, type KubernetesSelector } from "./config.js";
 import type { KubernetesRole } from "./roles/index.js";
@@ -80,4 +80,37 @@ export async function nextWithin<T>(iterator: AsyncIterator<T>, pending: { next?
   if (result === undefined) return undefined;
   pending.next = undefined;
   return result.done ? undefined : result.value;
+}
+
+/** Where a fixture's step changes go: in-memory informers or the fake API server. */
+export interface FixtureWorld {
+  upsert(raw: unknown): void;
+  delete(kind: string, namespace: string, name: string): void;
+}
+
+/**
+ * Plays one fixture against a running discoverer: the initial set, then each step's changes and the groups
+ * they must produce. A step that must emit nothing is proven by the next step's batch being exactly its own
+ * (or by silence for `silenceMs` at the end).
+ */
+export async function playFixture(discoverer: Discoverer, fixture: Fixture, world: FixtureWorld, timeouts: { silenceMs: number; batchMs: number }): Promise<void> {
+  const stop = new AbortController();
+  try {
+    const iterator = discoverer.discover(stop.signal)[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    assert.equal(first.done, false);
+    assertGroups(first.value as readonly TargetGroup[], fixture.want, "initial set");
+    const pending: { next?: Promise<IteratorResult<readonly TargetGroup[]>> | undefined } = {};
+    const steps = fixture.steps ?? [];
+    for (const [i, step] of steps.entries()) {
+      for (const raw of step.upsert ?? []) world.upsert(raw);
+      for (const [kind, namespace, name] of step.delete ?? []) world.delete(kind, namespace, name);
+      if (step.want.length === 0 && i < steps.length - 1) continue;
+      const batch = await nextWithin(iterator, pending, step.want.length === 0 ? timeouts.silenceMs : timeouts.batchMs);
+      if (step.want.length === 0) assert.equal(batch, undefined, `step ${i}: expected no emission`);
+      else assertGroups(batch ?? [], step.want, `step ${i}`);
+    }
+  } finally {
+    stop.abort();
+  }
 }

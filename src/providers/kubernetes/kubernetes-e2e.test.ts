@@ -8,7 +8,7 @@ import type { TargetGroup } from "../../model/target-group.js";
 import { FakeApiServer } from "./api/fake-api-server.js";
 import { connectKubernetes } from "./connect.js";
 import { createKubernetesDiscoverer } from "./discoverer.js";
-import { assertGroups, loadFixtures, nextWithin, testConfig, testDeps, type Fixture } from "./fake-discovery.js";
+import { loadFixtures, nextWithin, playFixture, testConfig, testDeps, type Fixture } from "./fake-discovery.js";
 import { pluralOf } from "./fake-informers.js";
 
 function asObject(raw: unknown): Record<string, unknown> {
@@ -16,28 +16,16 @@ function asObject(raw: unknown): Record<string, unknown> {
   return raw as Record<string, unknown>;
 }
 
+/** Runs one fixture through the fake API server and the real transport. */
 async function runFixtureE2e(fixture: Fixture, server: FakeApiServer): Promise<void> {
   for (const raw of fixture.objects) server.apply(pluralOf(raw), asObject(raw));
   const config = testConfig(fixture.role, { attach: fixture.attach, apiServer: server.url, ...(fixture.selectors ? { selectors: fixture.selectors } : {}) });
-  const stop = new AbortController();
-  try {
-    const iterator = createKubernetesDiscoverer(config, testDeps(), { connect: connectKubernetes }).discover(stop.signal)[Symbol.asyncIterator]();
-    const first = await iterator.next();
-    assert.equal(first.done, false);
-    assertGroups(first.value as readonly TargetGroup[], fixture.want, "initial set");
-    const pending: { next?: Promise<IteratorResult<readonly TargetGroup[]>> | undefined } = {};
-    const steps = fixture.steps ?? [];
-    for (const [i, step] of steps.entries()) {
-      for (const raw of step.upsert ?? []) server.apply(pluralOf(raw), asObject(raw));
-      for (const [kind, namespace, name] of step.delete ?? []) server.delete(pluralOf({ kind }), namespace, name);
-      if (step.want.length === 0 && i < steps.length - 1) continue;
-      const batch = await nextWithin(iterator, pending, step.want.length === 0 ? 300 : 10_000);
-      if (step.want.length === 0) assert.equal(batch, undefined, `step ${i}: expected no emission`);
-      else assertGroups(batch ?? [], step.want, `step ${i}`);
-    }
-  } finally {
-    stop.abort();
-  }
+  const discoverer = createKubernetesDiscoverer(config, testDeps(), { connect: connectKubernetes });
+  const world = {
+    upsert: (raw: unknown) => void server.apply(pluralOf(raw), asObject(raw)),
+    delete: (kind: string, namespace: string, name: string) => void server.delete(pluralOf({ kind }), namespace, name),
+  };
+  await playFixture(discoverer, fixture, world, { silenceMs: 300, batchMs: 10_000 });
 }
 
 for (const fixture of loadFixtures()) {
