@@ -31,6 +31,9 @@ export interface HttpResponse {
 
 export interface HttpRequestOptions {
   readonly signal: AbortSignal;
+  /** GET by default. A POST/PUT body is resent on 307/308; 301/302/303 turn the request into a GET, as Go's client does. */
+  readonly method?: "GET" | "POST" | "PUT";
+  readonly body?: string | Buffer;
   readonly headers?: Readonly<Record<string, string>>;
   /** Deadline for the whole exchange: connect, redirects, headers and body (streams: until the stream ends). */
   readonly timeoutMs?: number;
@@ -39,7 +42,7 @@ export interface HttpRequestOptions {
 }
 
 export interface HttpClient {
-  /** GET `url`; resolves with any status (the caller judges it), rejects with SourceError on transport failures. */
+  /** GET (or `options.method`) `url`; resolves with any status (the caller judges it), rejects with SourceError on transport failures. */
   request(url: string, options: HttpRequestOptions): Promise<HttpResponse>;
   /**
    * Streaming GET for watches: yields body chunks as they arrive. A status outside 200–299 rejects with
@@ -196,6 +199,8 @@ class NodeHttpClient implements HttpClient {
     for (const [name, value] of Object.entries(options.headers ?? {})) callerHeaders[name.toLowerCase()] = value;
     const credentials = await requestCredentials(this.#config, this.#oauth2, signal);
     let url = original;
+    let method = options.method ?? "GET";
+    let body = options.body;
     for (let redirects = 0; ; redirects++) {
       const isOriginalHost = urlHost(url) === urlHost(original);
       const headers: OutgoingHttpHeaders = { "user-agent": this.#userAgent, ...credentials.plain };
@@ -203,10 +208,16 @@ class NodeHttpClient implements HttpClient {
       for (const [name, value] of Object.entries(callerHeaders)) {
         if (isOriginalHost || (name !== "authorization" && name !== "cookie" && name !== "www-authenticate")) headers[name] = value;
       }
-      const response = await this.#transport.roundTrip({ url, method: "GET", headers, signal });
+      if (body !== undefined) headers["content-length"] = Buffer.byteLength(body);
+      const response = await this.#transport.roundTrip({ url, method, headers, signal, ...(body === undefined ? {} : { body }) });
       const location = response.headers.location;
-      if (!this.#config.followRedirects || !REDIRECT_STATUSES.has(response.statusCode ?? 0) || location === undefined) return response;
+      const status = response.statusCode ?? 0;
+      if (!this.#config.followRedirects || !REDIRECT_STATUSES.has(status) || location === undefined) return response;
       response.resume();
+      if (status !== 307 && status !== 308 && method !== "GET") {
+        method = "GET";
+        body = undefined;
+      }
       if (redirects + 1 >= MAX_REDIRECTS) {
         throw new SourceError("PROMSD_SOURCE_HTTP_REDIRECT", `Get ${JSON.stringify(redactUrl(new URL(location, url)))}: stopped after ${MAX_REDIRECTS} redirects`);
       }

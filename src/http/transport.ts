@@ -24,7 +24,7 @@ export interface Hop {
   readonly url: URL;
   readonly method: string;
   readonly headers: OutgoingHttpHeaders;
-  readonly body?: Buffer | undefined;
+  readonly body?: Buffer | string | undefined;
   readonly signal: AbortSignal;
 }
 
