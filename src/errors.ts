@@ -1,4 +1,4 @@
-import type { ConfigLocation } from "./config/location.js";
+import type { ConfigLocation } from "./yaml/location.js";
 
 /** Base of every error promsd raises on purpose; `code` is stable, tests check it instead of text. */
 export abstract class PromsdError extends Error {

@@ -13,8 +13,8 @@
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { ConfigLocation } from "../../src/config/location.js";
-import { parseYaml } from "../../src/config/yaml-node.js";
+import { ConfigLocation } from "../../src/yaml/location.js";
+import { parseYaml } from "../../src/yaml/yaml-node.js";
 import type { LabelSet } from "../../src/model/labels.js";
 import { CompiledRelabelRule } from "../../src/relabel/compile.js";
 import { parseRelabelConfigs } from "../../src/relabel/config.js";

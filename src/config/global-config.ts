@@ -7,10 +7,10 @@ import { ConfigError } from "../errors.js";
 import { goQuote } from "../model/go-quote.js";
 import { isValidLabelName, type LabelSet, type NameValidationScheme } from "../model/labels.js";
 import type { Profile } from "../profile.js";
-import type { ConfigLocation } from "./location.js";
+import type { ConfigLocation } from "../yaml/location.js";
 import { MapReader } from "./reader.js";
 import type { GlobalConfig } from "./types.js";
-import type { YamlNode } from "./yaml-node.js";
+import type { YamlNode } from "../yaml/yaml-node.js";
 
 /** Prometheus's DefaultGlobalConfig. */
 export const DEFAULT_GLOBAL = Object.freeze({ scrapeIntervalMs: 60_000, scrapeTimeoutMs: 10_000, evaluationIntervalMs: 60_000 });

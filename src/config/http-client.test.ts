@@ -3,9 +3,9 @@ import { test } from "node:test";
 import { ConfigError } from "../errors.js";
 import type { Profile } from "../profile.js";
 import { goUrlParseError, parseHttpClientConfig, resolveConfigPath, type HttpClientConfig } from "./http-client.js";
-import { ConfigLocation } from "./location.js";
+import { ConfigLocation } from "../yaml/location.js";
 import { MapReader } from "./reader.js";
-import { parseYaml } from "./yaml-node.js";
+import { parseYaml } from "../yaml/yaml-node.js";
 
 /** Parses `yaml` as a block holding only HTTP client keys, the way a provider would. */
 function parse(yaml: string, profile: Profile = "v3"): HttpClientConfig {

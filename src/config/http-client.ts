@@ -11,7 +11,7 @@
 import { isAbsolute, join } from "node:path";
 import { ConfigError } from "../errors.js";
 import { goUrlParseError } from "./go-url.js";
-import type { ConfigLocation } from "./location.js";
+import type { ConfigLocation } from "../yaml/location.js";
 import { MapReader, typeError, type ParseContext } from "./reader.js";
 import { Secret } from "./secret.js";
 

@@ -8,11 +8,11 @@ import { ConfigError } from "../errors.js";
 import { goQuote } from "../model/go-quote.js";
 import { parseRelabelConfigs } from "../relabel/config.js";
 import { goUrlParseError, readHttpClientConfig } from "./http-client.js";
-import type { ConfigLocation } from "./location.js";
+import type { ConfigLocation } from "../yaml/location.js";
 import { MapReader, typeError, type Located, type ParseContext } from "./reader.js";
 import { checkStaticHostnames, type StaticConfig } from "../providers/static/config.js";
 import { claimSdKeys, decodeSdConfigs, RELABEL_LIST_TYPE, splitNullItems } from "./scrape-config.js";
-import { goYamlTag, type YamlNode } from "./yaml-node.js";
+import { goYamlTag, type YamlNode } from "../yaml/yaml-node.js";
 
 /** Prometheus's patRulePath: a `*` may only appear in the last path element. */
 const RULE_PATH = /^[^*]*(\*[^/]*)?$/;

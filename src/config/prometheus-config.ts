@@ -16,7 +16,7 @@ import { ConfigError } from "../errors.js";
 import { goQuote } from "../model/go-quote.js";
 import { DEFAULT_PROFILE, type Profile } from "../profile.js";
 import { parseGlobalConfig } from "./global-config.js";
-import { ConfigLocation } from "./location.js";
+import { ConfigLocation } from "../yaml/location.js";
 import { checkRemoteLists, checkRuleFilePatterns, decodeIgnoredSection, IGNORED_SECTION_KEYS, V3_SECTION_KEYS } from "./other-sections.js";
 import { MapReader, typeError, type ParseContext } from "./reader.js";
 import { maskSecrets } from "./render.js";
@@ -24,7 +24,7 @@ import { decodeScrapeConfigFile, expandScrapeConfigFiles, prefixWithFile, valida
 import { decodeScrapeConfig, finishScrapeConfigs, type ScrapeConfigEntry } from "./scrape-config.js";
 import { TypeErrorCollector } from "./type-errors.js";
 import type { ConfigWarning, GlobalConfig, PrometheusConfig, ScrapeConfig } from "./types.js";
-import { parseYaml, yamlNodeFromValue, type YamlNode } from "./yaml-node.js";
+import { parseYaml, yamlNodeFromValue, type YamlNode } from "../yaml/yaml-node.js";
 
 export interface LoadOptions {
   /** Which Prometheus to mimic; default v3. */

@@ -8,9 +8,9 @@
 import { ConfigError } from "../errors.js";
 import type { Profile } from "../profile.js";
 import { DurationError, parseDuration } from "./duration.js";
-import { ConfigLocation } from "./location.js";
+import { ConfigLocation } from "../yaml/location.js";
 import { Secret } from "./secret.js";
-import { goYamlTag, type YamlEntry, type YamlNode } from "./yaml-node.js";
+import { goYamlTag, type YamlEntry, type YamlNode } from "../yaml/yaml-node.js";
 
 /** Context shared by every config parser: where relative paths resolve, and which Prometheus to mimic. */
 export interface ParseContext {

@@ -12,7 +12,7 @@ import { redactUrlPassword } from "./secret.js";
 import { relabelConfigToJson } from "../relabel/display.js";
 import type { CompiledRule } from "../relabel/types.js";
 import type { PrometheusConfig, ScrapeConfig } from "./types.js";
-import { yamlNodeFromValue, type YamlEntry, type YamlMap, type YamlNode } from "./yaml-node.js";
+import { yamlNodeFromValue, type YamlEntry, type YamlMap, type YamlNode } from "../yaml/yaml-node.js";
 
 /** Keys whose scalar value (or list of values) is a secret in some Prometheus block. */
 const SECRET_KEYS: ReadonlySet<string> = new Set([

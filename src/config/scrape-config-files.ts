@@ -12,10 +12,10 @@ import { dirname, isAbsolute, join, sep } from "node:path";
 import { ConfigError } from "../errors.js";
 import { goQuote } from "../model/go-quote.js";
 import { resolveConfigPath } from "./http-client.js";
-import { ConfigLocation } from "./location.js";
+import { ConfigLocation } from "../yaml/location.js";
 import { MapReader } from "./reader.js";
 import { decodeScrapeConfig, type DecodeOptions, type ScrapeConfigDraft } from "./scrape-config.js";
-import { parseYaml } from "./yaml-node.js";
+import { parseYaml } from "../yaml/yaml-node.js";
 
 const PATTERN_PATH = /^[^*]*(\*[^/]*)?$/;
 

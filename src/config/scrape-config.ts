@@ -14,10 +14,10 @@ import { staticProvider } from "../providers/static/provider.js";
 import { parseRelabelConfigs } from "../relabel/config.js";
 import { LIMIT_KEYS, parseValidationScheme, readBodySizeLimit, readV3ScrapeExtras } from "./global-config.js";
 import { readHttpClientConfig } from "./http-client.js";
-import type { ConfigLocation } from "./location.js";
+import type { ConfigLocation } from "../yaml/location.js";
 import { MapReader, typeError, type Located, type ParseContext } from "./reader.js";
 import type { ConfigWarning, GlobalConfig, ScrapeConfig } from "./types.js";
-import type { YamlNode } from "./yaml-node.js";
+import type { YamlNode } from "../yaml/yaml-node.js";
 
 /** SD keys the Debian 2.42 build rejects as unknown fields (core.md 5.3): missing there, or 3.x-only. */
 const MISSING_IN_2_42 = new Set([

@@ -7,8 +7,8 @@ import type { Profile } from "../profile.js";
 import type { SdConfig } from "../providers/provider.js";
 import type { CompiledRule } from "../relabel/types.js";
 import type { HttpClientConfig } from "./http-client.js";
-import type { ConfigLocation } from "./location.js";
-import type { YamlNode } from "./yaml-node.js";
+import type { ConfigLocation } from "../yaml/location.js";
+import type { YamlNode } from "../yaml/yaml-node.js";
 
 export interface GlobalConfig {
   readonly scrapeIntervalMs: number;

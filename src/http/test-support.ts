@@ -10,9 +10,9 @@ import { createServer as createHttpsServer, type ServerOptions } from "node:http
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { parseHttpClientConfig, type HttpClientConfig } from "../config/http-client.js";
-import { ConfigLocation } from "../config/location.js";
+import { ConfigLocation } from "../yaml/location.js";
 import { MapReader } from "../config/reader.js";
-import { parseYaml } from "../config/yaml-node.js";
+import { parseYaml } from "../yaml/yaml-node.js";
 import type { Profile } from "../profile.js";
 
 export type Handler = (request: IncomingMessage, response: ServerResponse) => void;

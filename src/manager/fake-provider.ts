@@ -6,7 +6,7 @@ import type { Secret } from "../config/secret.js";
 import type { LabelSet } from "../model/labels.js";
 import type { TargetGroup } from "../model/target-group.js";
 import type { Discoverer, DiscovererDeps, ProviderDefinition, SdConfig } from "../providers/provider.js";
-import { ConfigLocation } from "../config/location.js";
+import { ConfigLocation } from "../yaml/location.js";
 
 export interface FakeConfig {
   readonly files: readonly string[];

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseYaml } from "../config/yaml-node.js";
+import { parseYaml } from "../yaml/yaml-node.js";
 import type { NameValidationScheme } from "./labels.js";
 import { decodeGroupsJson, decodeGroupsYaml, encodeGroupsJson, GroupDecodeError, type DecodedGroup } from "./target-group-codec.js";
 

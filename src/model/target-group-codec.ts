@@ -15,7 +15,7 @@ import { isUtf8 } from "node:buffer";
 import { PromsdError } from "../errors.js";
 import { goQuote } from "./go-quote.js";
 import { compareUtf8, isValidLabelName, setOwnLabel, type LabelSet, type NameValidationScheme } from "./labels.js";
-import { goYamlTag, type YamlNode } from "../config/yaml-node.js";
+import { goYamlTag, type YamlNode } from "../yaml/yaml-node.js";
 
 /** One decoded group: the target strings as written and the group labels in canonical form (labels.ts). */
 export interface DecodedGroup {

@@ -4,9 +4,9 @@
  * `providers/index.ts`; never the manager, relabeler or daemon.
  */
 import type { Registry } from "prom-client";
-import type { ConfigLocation } from "../config/location.js";
+import type { ConfigLocation } from "../yaml/location.js";
 import type { ParseContext } from "../config/reader.js";
-import type { YamlNode } from "../config/yaml-node.js";
+import type { YamlNode } from "../yaml/yaml-node.js";
 import type { Logger } from "../logging.js";
 import type { TargetGroup } from "../model/target-group.js";
 

@@ -3,7 +3,7 @@
  * anchored and compiled (3.2), templates parsed (3.3), so applying a rule does no parsing at all.
  */
 import { ConfigError } from "../errors.js";
-import { ConfigLocation } from "../config/location.js";
+import { ConfigLocation } from "../yaml/location.js";
 import type { NameValidationScheme } from "../model/labels.js";
 import type { Profile } from "../profile.js";
 import { compileRelabelRegex, RegexSyntaxError, type RelabelRegex } from "./regex-engine.js";

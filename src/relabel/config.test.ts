@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { ConfigLocation } from "../config/location.js";
+import { ConfigLocation } from "../yaml/location.js";
 import type { Located } from "../config/reader.js";
-import { parseYaml, yamlNodeFromValue, type YamlNode } from "../config/yaml-node.js";
+import { parseYaml, yamlNodeFromValue, type YamlNode } from "../yaml/yaml-node.js";
 import { ConfigError } from "../errors.js";
 import type { NameValidationScheme } from "../model/labels.js";
 import type { Profile } from "../profile.js";

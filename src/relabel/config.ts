@@ -7,10 +7,10 @@
  * sets Go's zero value (`separator: ~` is "", `regex: ~` matches only ""), and a null rule is an error.
  * 2.42 validates each rule while decoding it; v3 decodes every rule first, then validates them in order.
  */
-import type { ConfigLocation } from "../config/location.js";
+import type { ConfigLocation } from "../yaml/location.js";
 import type { Located } from "../config/reader.js";
 import { MapReader, typeError } from "../config/reader.js";
-import type { YamlNode } from "../config/yaml-node.js";
+import type { YamlNode } from "../yaml/yaml-node.js";
 import { ConfigError } from "../errors.js";
 import { goQuote } from "../model/go-quote.js";
 import { isValidLabelName } from "../model/labels.js";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ConfigLocation } from "../config/location.js";
-import { yamlNodeFromValue } from "../config/yaml-node.js";
+import { ConfigLocation } from "../yaml/location.js";
+import { yamlNodeFromValue } from "../yaml/yaml-node.js";
 import { compareUtf8, type LabelSet } from "../model/labels.js";
 import type { Profile } from "../profile.js";
 import { parseRelabelConfigs } from "./config.js";

@@ -1,8 +1,8 @@
 /** A ScrapeConfig for unit tests, built without the config loader (defaults as Prometheus fills them). Test-only: not in dist. */
-import { ConfigLocation } from "../config/location.js";
+import { ConfigLocation } from "../yaml/location.js";
 import type { Located } from "../config/reader.js";
 import type { ScrapeConfig } from "../config/types.js";
-import { yamlNodeFromValue, type YamlNode } from "../config/yaml-node.js";
+import { yamlNodeFromValue, type YamlNode } from "../yaml/yaml-node.js";
 import type { Profile } from "../profile.js";
 import { parseRelabelConfigs } from "../relabel/config.js";
 import type { CompiledRule } from "../relabel/types.js";

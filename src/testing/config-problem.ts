@@ -1,8 +1,8 @@
 /** Config parsing as tests drive it: one provider block from YAML text, and the problem it reports. */
 import { join } from "node:path";
-import { ConfigLocation } from "../config/location.js";
+import { ConfigLocation } from "../yaml/location.js";
 import type { ParseContext } from "../config/reader.js";
-import { parseYaml, type YamlNode } from "../config/yaml-node.js";
+import { parseYaml, type YamlNode } from "../yaml/yaml-node.js";
 import { ConfigError } from "../errors.js";
 import type { Profile } from "../profile.js";
 

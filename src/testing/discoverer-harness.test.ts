@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Counter, Registry } from "prom-client";
 import { ConfigError } from "../errors.js";
-import { ConfigLocation } from "../config/location.js";
+import { ConfigLocation } from "../yaml/location.js";
 import type { TargetGroup } from "../model/target-group.js";
 import { collectGroups, configProblem, manualTicks, metricValue, pullUpdates } from "./index.js";
 

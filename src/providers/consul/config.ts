@@ -1,10 +1,10 @@
 /** `consul_sd_configs` (spec consul.md 1): every key, defaults, and the validation order of Prometheus. */
 import { ConfigError } from "../../errors.js";
 import { parseHttpClientConfig, type HttpClientConfig } from "../../config/http-client.js";
-import type { ConfigLocation } from "../../config/location.js";
+import type { ConfigLocation } from "../../yaml/location.js";
 import { MapReader, type ParseContext } from "../../config/reader.js";
 import { Secret } from "../../config/secret.js";
-import type { YamlNode } from "../../config/yaml-node.js";
+import type { YamlNode } from "../../yaml/yaml-node.js";
 
 export interface ConsulConfig {
   readonly server: string;

@@ -1,8 +1,8 @@
 /** `dns_sd_configs` (spec dns.md 1): names, type, port, refresh_interval. */
 import { ConfigError } from "../../errors.js";
-import type { ConfigLocation } from "../../config/location.js";
+import type { ConfigLocation } from "../../yaml/location.js";
 import { MapReader, type ParseContext } from "../../config/reader.js";
-import type { YamlNode } from "../../config/yaml-node.js";
+import type { YamlNode } from "../../yaml/yaml-node.js";
 import type { QueryType } from "./wire.js";
 
 export interface DnsConfig {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ConfigLocation } from "../../config/location.js";
-import { parseYaml, yamlNodeFromValue } from "../../config/yaml-node.js";
+import { ConfigLocation } from "../../yaml/location.js";
+import { parseYaml, yamlNodeFromValue } from "../../yaml/yaml-node.js";
 import { ConfigError } from "../../errors.js";
 import type { Profile } from "../../profile.js";
 import { FILE_SD_DEFAULTS, parseFileSdConfig } from "./config.js";

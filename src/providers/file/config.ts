@@ -1,8 +1,8 @@
 /** `file_sd_configs` (spec file.md 1): path patterns and the refresh interval. */
 import { isAbsolute, join } from "node:path/posix";
-import type { ConfigLocation } from "../../config/location.js";
+import type { ConfigLocation } from "../../yaml/location.js";
 import { MapReader, typeError, type ParseContext } from "../../config/reader.js";
-import type { YamlNode } from "../../config/yaml-node.js";
+import type { YamlNode } from "../../yaml/yaml-node.js";
 import { ConfigError } from "../../errors.js";
 import { goQuote } from "../../model/go-quote.js";
 import type { NameValidationScheme } from "../../model/labels.js";

@@ -6,7 +6,7 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { extname } from "node:path/posix";
 import { Parser } from "yaml";
-import { parseYaml } from "../../config/yaml-node.js";
+import { parseYaml } from "../../yaml/yaml-node.js";
 import { ConfigError } from "../../errors.js";
 import { ADDRESS_LABEL, withLabel, type NameValidationScheme } from "../../model/labels.js";
 import { decodeGroupsJson, decodeGroupsYaml, GroupDecodeError, type DecodedGroup } from "../../model/target-group-codec.js";

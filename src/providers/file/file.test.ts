@@ -4,8 +4,8 @@ import { appendFile, mkdir, rename, rm, symlink, writeFile } from "node:fs/promi
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { Registry } from "prom-client";
-import { ConfigLocation } from "../../config/location.js";
-import { yamlNodeFromValue } from "../../config/yaml-node.js";
+import { ConfigLocation } from "../../yaml/location.js";
+import { yamlNodeFromValue } from "../../yaml/yaml-node.js";
 import type { Logger } from "../../logging.js";
 import type { TargetGroup } from "../../model/target-group.js";
 import type { Profile } from "../../profile.js";

@@ -5,9 +5,9 @@ import {
   type HttpClientConfig,
   type UnvalidatedHttpClientConfig,
 } from "../../config/http-client.js";
-import type { ConfigLocation } from "../../config/location.js";
+import type { ConfigLocation } from "../../yaml/location.js";
 import { MapReader, type ParseContext } from "../../config/reader.js";
-import type { YamlNode } from "../../config/yaml-node.js";
+import type { YamlNode } from "../../yaml/yaml-node.js";
 import { ConfigError } from "../../errors.js";
 import type { NameValidationScheme } from "../../model/labels.js";
 import { goQuote } from "../../model/go-quote.js";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ConfigLocation } from "../../config/location.js";
-import { parseYaml } from "../../config/yaml-node.js";
+import { ConfigLocation } from "../../yaml/location.js";
+import { parseYaml } from "../../yaml/yaml-node.js";
 import { ConfigError } from "../../errors.js";
 import { parseKubernetesConfig } from "./config.js";
 import { fieldSelectorProblem, labelSelectorProblem } from "./selectors.js";

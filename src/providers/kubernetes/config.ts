@@ -5,9 +5,9 @@
  * has no Kubernetes SD, so there the key is an unknown field.
  */
 import { goUrlParseError, readHttpClientConfig, resolveConfigPath, type HttpClientConfig } from "../../config/http-client.js";
-import type { ConfigLocation } from "../../config/location.js";
+import type { ConfigLocation } from "../../yaml/location.js";
 import { MapReader, type ParseContext } from "../../config/reader.js";
-import type { YamlNode } from "../../config/yaml-node.js";
+import type { YamlNode } from "../../yaml/yaml-node.js";
 import { ConfigError } from "../../errors.js";
 import { goQuote } from "../../model/go-quote.js";
 import { KUBERNETES_ROLES, type KubernetesRole } from "./roles/index.js";

@@ -1,9 +1,9 @@
 /** `marathon_sd_configs` (spec marathon.md 1): servers, refresh_interval, auth_token(_file), HTTP client block. */
 import { readHttpClientConfig, resolveConfigPath, type HttpClientConfig } from "../../config/http-client.js";
-import type { ConfigLocation } from "../../config/location.js";
+import type { ConfigLocation } from "../../yaml/location.js";
 import { MapReader, type ParseContext } from "../../config/reader.js";
 import { Secret } from "../../config/secret.js";
-import type { YamlNode } from "../../config/yaml-node.js";
+import type { YamlNode } from "../../yaml/yaml-node.js";
 import { ConfigError } from "../../errors.js";
 
 export interface MarathonConfig {

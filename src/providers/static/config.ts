@@ -3,9 +3,9 @@
  * keys `targets` and `labels` only. All elements of one job form a single StaticConfig whose groups are
  * numbered "0", "1", … across the whole list (`mergeStaticConfigs`).
  */
-import type { ConfigLocation } from "../../config/location.js";
+import type { ConfigLocation } from "../../yaml/location.js";
 import { MapReader, typeError, type ParseContext } from "../../config/reader.js";
-import type { YamlNode } from "../../config/yaml-node.js";
+import type { YamlNode } from "../../yaml/yaml-node.js";
 import { ConfigError } from "../../errors.js";
 import { goQuote } from "../../model/go-quote.js";
 import { ADDRESS_LABEL, canonicalLabels, isValidLabelName, type LabelSet, type NameValidationScheme } from "../../model/labels.js";

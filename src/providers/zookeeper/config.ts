@@ -1,8 +1,8 @@
 /** `serverset_sd_configs` and `nerve_sd_configs` (spec zookeeper.md 1): servers, paths, timeout. */
 import { ConfigError } from "../../errors.js";
-import type { ConfigLocation } from "../../config/location.js";
+import type { ConfigLocation } from "../../yaml/location.js";
 import { MapReader, type ParseContext } from "../../config/reader.js";
-import type { YamlNode } from "../../config/yaml-node.js";
+import type { YamlNode } from "../../yaml/yaml-node.js";
 
 export type MemberFormat = "serverset" | "nerve";
 

@@ -6,7 +6,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { createTempDir, type CleanupScope } from "../../../testing/index.js";
+import { createTempDir, type CleanupScope } from "../../../testing/temp-dir.js";
 
 export const CHROMIUM_PATH = "/usr/bin/chromium";
 
