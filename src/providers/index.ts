@@ -10,6 +10,7 @@ import { consulProvider } from "./consul/provider.js";
 import { httpProvider } from "./http/provider.js";
 import { kubernetesProvider } from "./kubernetes/provider.js";
 import { marathonProvider } from "./marathon/provider.js";
+import { hetznerProvider } from "./hetzner/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   staticProvider,
@@ -21,6 +22,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   httpProvider,
   kubernetesProvider,
   marathonProvider,
+  hetznerProvider,
 ];
 
 /**
