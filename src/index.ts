@@ -22,8 +22,8 @@ export {
 // Target building, promtool's output and the scrape side (core.md 4, 6.5, 2.6).
 export {
   buildJobTargets, buildTarget, discoveredLabels, failureMessage, formatExplain, formatPromtool, promtoolEntries, scrapeUrl,
-  TargetSync, type ActiveTarget, type BuiltTarget, type DroppedTarget, type FailedTarget, type JobTargets, type RecordedGroups,
-  type SnapshotSource, type TargetSyncOptions, type TargetsView,
+  TargetSync, type ActiveTarget, type BuiltTarget, type DroppedTarget, type FailedTarget, type JobDelivery, type JobTargets, type RecordedGroups,
+  type SnapshotSource, type SourceSnapshot, type TargetSyncOptions, type TargetsView,
 } from "./targets/index.js";
 
 // The discovery manager (core.md 2).

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { silentLogger } from "../logging.js";
@@ -23,7 +23,7 @@ scrape_configs:
       - targets: ["web-0:8080"]
 `;
 
-async function startDaemon(t: { after(fn: () => unknown): void }, config: string | undefined, flags: Partial<DaemonFlags> = {}) {
+async function startDaemon(t: { after(fn: () => unknown): void }, config: string | undefined, flags: Partial<DaemonFlags> = {}, initialTimeoutMs?: number) {
   const dir = await tempDir(t);
   const configFile = join(dir, "prometheus.yml");
   if (config !== undefined) await writeFile(configFile, config);
@@ -37,6 +37,7 @@ async function startDaemon(t: { after(fn: () => unknown): void }, config: string
       ...flags,
     },
     logger: silentLogger,
+    ...(initialTimeoutMs === undefined ? {} : { initialTimeoutMs }),
   });
   t.after(() => daemon.close());
   await daemon.start();
@@ -223,4 +224,40 @@ test("daemon: before its targets are built, http_sd answers 503 (consumers keep 
   assert.equal(((await sd.json()) as { errorType: string }).errorType, "unavailable");
   assert.equal((await fetch(`${daemon.url}/-/ready`)).status, 503);
   assert.equal((await fetch(`${daemon.url}/-/healthy`)).status, 200);
+});
+
+test("daemon: a job whose provider never delivered answers 503 everywhere, also after the initial-set timeout", async (t) => {
+  const dir = await tempDir(t);
+  const outDir = join(dir, "out");
+  // Nothing listens on 127.0.0.1:1: the Consul agent is "down" for the whole test.
+  const config = `scrape_configs:
+  - job_name: consul
+    consul_sd_configs: [{server: "127.0.0.1:1", refresh_interval: 1s}]
+  - job_name: node
+    static_configs: [{targets: ["10.0.0.1:9100"]}]
+`;
+  const { daemon } = await startDaemon(t, config, { fileSdDir: outDir }, 200);
+  // The timeout ends the daemon's wait: ready, but it still names the provider that did not deliver.
+  await waitFor(async () => (await fetch(`${daemon.url}/-/ready`)).status === 200, { timeoutMs: 15_000, description: "ready after the timeout" });
+  await waitFor(async () => (await sdTargets(daemon, "node")).length === 1, { timeoutMs: 15_000, description: "node served" });
+  const readyText = await (await fetch(`${daemon.url}/-/ready`)).text();
+  assert.match(readyText, /Still waiting for the initial targets of:\n {2}consul\/\d+ \(jobs: consul\)/);
+  for (const path of ["/api/v1/sd/consul", "/api/v1/sd/consul?view=discovered", "/api/v1/targets?scrapePool=consul"]) {
+    const res = await fetch(`${daemon.url}${path}`);
+    assert.equal(res.status, 503, path);
+    const body = (await res.json()) as { errorType: string; error: string; waitingFor: string[] };
+    assert.equal(body.errorType, "unavailable", path);
+    assert.match(body.waitingFor.join(","), /^consul\/\d+$/, path);
+    assert.match(body.error, /waiting for the initial targets of consul\/\d+/, path);
+  }
+  const all = (await getJson(`${daemon.url}/api/v1/targets`)) as { data: { activeTargets: { scrapePool: string }[]; droppedTargetCounts: Record<string, number> } };
+  assert.deepEqual(all.data.activeTargets.map((a) => a.scrapePool), ["node"], "a job never delivered is left out of the listing");
+  assert.deepEqual(all.data.droppedTargetCounts, { consul: 0, node: 0 });
+  const providers = (await getJson(`${daemon.url}/api/v1/promsd/providers`)) as { data: { providers: { mechanism: string; isWaiting: boolean }[] } };
+  assert.deepEqual(providers.data.providers.map((p) => [p.mechanism, p.isWaiting]), [["consul", true], ["static", false]]);
+  const job = (await getJson(`${daemon.url}/api/v1/promsd/targets?job=consul`)) as { data: { isComplete: boolean; waitingFor: string[] } };
+  assert.equal(job.data.isComplete, false);
+  assert.equal(job.data.waitingFor.length, 1);
+  await waitFor(async () => (await readdir(outDir)).includes("node.json"), { timeoutMs: 15_000, description: "node.json written" });
+  assert.deepEqual(await readdir(outDir), ["node.json"], "no empty consul.json for a job never delivered");
 });

@@ -39,6 +39,8 @@ export interface DaemonOptions {
   readonly onQuit?: () => void;
   /** The built web UI; default dist/ui/. */
   readonly uiDir?: string;
+  /** How long `/-/ready` waits for every provider's initial set (the manager's initialTimeoutMs; default 30 s). */
+  readonly initialTimeoutMs?: number;
 }
 
 /** Margin after both throttles before declaring readiness (timer and event-loop delays). */
@@ -139,6 +141,7 @@ export class Daemon {
       updateIntervalMs: flags.discoveryUpdateIntervalMs,
       profile: flags.profile,
       ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
+      ...(this.#options.initialTimeoutMs === undefined ? {} : { initialTimeoutMs: this.#options.initialTimeoutMs }),
     });
     this.#manager = manager;
     // The discovered http_sd view serves the latest snapshot as is; TargetSync builds targets from it.
@@ -160,9 +163,9 @@ export class Daemon {
   }
 
   /**
-   * Ready (`/-/ready`, and http_sd stops answering 503 for jobs not built yet) once every provider delivered
-   * its initial set and that snapshot has passed both throttles (discovery send, then the scrape-side tick):
-   * serving `[]` earlier would make a restarted promsd empty its consumers' targets for a moment.
+   * Ready (`/-/ready`) once every provider delivered its initial set and that snapshot has passed both
+   * throttles (discovery send, then the scrape-side tick), or the initial-set timeout passed. Each job's
+   * outputs do not depend on this: a job answers 503 until its own providers delivered (TargetsView.delivery).
    */
   async #becomeReady(manager: DiscoveryManager): Promise<void> {
     const { flags, logger } = this.#options;
@@ -183,6 +186,7 @@ export class Daemon {
       relabelRules: (job) => this.#config?.scrapeConfigs.find((c) => c.jobName === job)?.relabelConfigs,
       renderConfig: () => (this.#config ? renderConfigYaml(this.#config) : ""),
       isReady: () => this.#isReady,
+      waitingProviders: () => (this.#manager?.providerStatuses() ?? []).filter((p) => p.isWaiting),
       globalUrl: () => {
         const port = this.#server?.address.port ?? parseListenAddress(flags.listenAddress).port;
         return { externalUrl: new URL(flags.externalUrl ?? `http://${hostname()}:${port}/`), listenPort: port };

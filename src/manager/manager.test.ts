@@ -241,14 +241,14 @@ test("manager: provider statuses describe each running provider", async (t) => {
   const config = { files: ["/t/x.json"], secret: new Secret("pw") };
   h.apply({ a: [config], b: [config] });
   assert.deepEqual(h.manager.providerStatuses(), [
-    { name: "file/0", mechanism: "file", jobs: ["a", "b"], config, state: "running", hasInitialSet: false, updatesReceived: 0, groupCount: 0, targetCount: 0, errorCount: 0 },
+    { name: "file/0", mechanism: "file", jobs: ["a", "b"], config, state: "running", hasInitialSet: false, isWaiting: true, updatesReceived: 0, groupCount: 0, targetCount: 0, errorCount: 0 },
   ]);
   h.file.created[0]?.push([group("s1", ["h1:1", "h2:1"]), group("s2", ["h3:1"])]);
   await settle();
   const [status] = h.manager.providerStatuses();
   assert.deepEqual({ ...status, config: undefined }, {
     name: "file/0", mechanism: "file", jobs: ["a", "b"], config: undefined, state: "running", hasInitialSet: true,
-    lastUpdateMs: 5000, updatesReceived: 1, groupCount: 2, targetCount: 3, errorCount: 0,
+    isWaiting: false, lastUpdateMs: 5000, updatesReceived: 1, groupCount: 2, targetCount: 3, errorCount: 0,
   });
   assert.equal(JSON.stringify(status?.config), '{"files":["/t/x.json"],"secret":"<secret>"}');
 });
@@ -361,3 +361,25 @@ test("manager: a subscriber that follows snapshot.changes stays equal to the ful
 });
 
 type TargetGroupLike = ReturnType<typeof group>;
+
+for (const profile of ["v3", "v2.42"] as const) {
+  test(`manager: snapshots and waitingProviders name the providers of a job that have not delivered, past the timeout (${profile})`, async (t) => {
+    const clock = new FakeClock(0);
+    const h = startHarness({ clock, profile, initialTimeoutMs: 100 });
+    t.after(() => h.manager.close());
+    const seen: (readonly string[] | undefined)[] = [];
+    h.manager.subscribe((snapshot) => seen.push(snapshot.waitingProviders("a")), new AbortController().signal);
+    h.apply({ a: [{ files: ["x"] }, { files: ["y"] }], b: [{ files: ["y"] }] });
+    assert.deepEqual(h.manager.waitingProviders("a"), ["file/0", "file/1"]);
+    assert.equal(h.manager.waitingProviders("nope"), undefined);
+    clock.advance(100); // the initial-set timeout: `ready` gives up waiting, the jobs do not
+    await h.manager.ready;
+    assert.deepEqual(h.manager.waitingProviders("a"), ["file/0", "file/1"]);
+    h.file.created[1]?.push([]);
+    await settle();
+    assert.deepEqual(h.manager.waitingProviders("a"), ["file/0"]);
+    assert.deepEqual(h.manager.waitingProviders("b"), []);
+    assert.deepEqual(seen.at(-1), ["file/0"], "the snapshot sent after the delivery says the same");
+    assert.deepEqual(h.manager.providerStatuses().map((p) => p.isWaiting), [true, false]);
+  });
+}

@@ -48,6 +48,8 @@ export interface ProviderStatus {
   readonly config: unknown;
   readonly state: ProviderState;
   readonly hasInitialSet: boolean;
+  /** Still expected to deliver its initial set (running or created, nothing delivered): its jobs answer 503. */
+  readonly isWaiting: boolean;
   readonly lastUpdateMs?: number;
   readonly updatesReceived: number;
   readonly groupCount: number;
@@ -146,6 +148,22 @@ export class DiscoveryManager {
     return this.#store.snapshot(this.#subscriptions());
   }
 
+  /**
+   * The providers of `job` that have not delivered their initial set yet, now (the snapshot sent last may be
+   * older); undefined when the job is not configured. Waits last as long as the provider needs, also after
+   * `initialTimeoutMs`: `ready` stops waiting, the job's consumers must not.
+   */
+  waitingProviders(job: string): readonly string[] | undefined {
+    let isKnown = false;
+    const waiting: string[] = [];
+    for (const p of this.#pool.providers()) {
+      if (!p.subscribers.has(job)) continue;
+      isKnown = true;
+      if (isWaiting(p)) waiting.push(p.name);
+    }
+    return isKnown ? waiting : undefined;
+  }
+
   providerStatuses(): ProviderStatus[] {
     return this.#pool.providers().map((p) => {
       const jobs = [...p.subscribers];
@@ -157,6 +175,7 @@ export class DiscoveryManager {
         config: p.config,
         state: p.state,
         hasInitialSet: p.hasInitialSet,
+        isWaiting: isWaiting(p),
         ...(p.lastUpdateMs === undefined ? {} : { lastUpdateMs: p.lastUpdateMs }),
         updatesReceived: p.updatesReceived,
         groupCount: first === undefined ? 0 : this.#store.groupCount(first, p.name),
@@ -265,13 +284,13 @@ export class DiscoveryManager {
     return true;
   }
 
-  #subscriptions(): { provider: string; jobs: Iterable<string> }[] {
-    return this.#pool.providers().map((p) => ({ provider: p.name, jobs: p.subscribers }));
+  #subscriptions(): { provider: string; jobs: Iterable<string>; isWaiting: boolean }[] {
+    return this.#pool.providers().map((p) => ({ provider: p.name, jobs: p.subscribers, isWaiting: isWaiting(p) }));
   }
 
   #checkReady(): void {
     if (this.#isReady || !this.#applied) return;
-    if (this.#pool.providers().every((p) => p.hasInitialSet || p.state !== "running")) this.#markReady();
+    if (!this.#pool.providers().some(isWaiting)) this.#markReady();
   }
 
   #armReadyTimeout(): void {
@@ -292,4 +311,9 @@ export class DiscoveryManager {
     this.#isReady = true;
     this.#resolveReady();
   }
+}
+
+/** A provider that has not delivered its initial set and still may (one that ended or failed never will). */
+function isWaiting(provider: PoolProvider): boolean {
+  return !provider.hasInitialSet && (provider.state === "running" || provider.state === "created");
 }

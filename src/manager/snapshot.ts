@@ -75,12 +75,30 @@ export class DiscoverySnapshot implements ReadonlyMap<string, readonly TargetGro
   /** Jobs that differ from snapshot `previousSequence`; a job absent here is unchanged. */
   readonly changes: ReadonlyMap<string, JobChanges>;
   readonly #jobs: ReadonlyMap<string, JobGroups>;
+  readonly #delivery: ReadonlyMap<string, readonly string[]>;
 
-  constructor(options: { jobs: ReadonlyMap<string, JobGroups>; sequence: number; previousSequence: number | undefined; changes: ReadonlyMap<string, JobChanges> }) {
+  constructor(options: {
+    jobs: ReadonlyMap<string, JobGroups>;
+    sequence: number;
+    previousSequence: number | undefined;
+    changes: ReadonlyMap<string, JobChanges>;
+    /** Every job subscribed when the snapshot was taken → its providers that had not delivered an initial set. */
+    delivery?: ReadonlyMap<string, readonly string[]>;
+  }) {
     this.#jobs = options.jobs;
+    this.#delivery = options.delivery ?? new Map();
     this.sequence = options.sequence;
     this.previousSequence = options.previousSequence;
     this.changes = options.changes;
+  }
+
+  /**
+   * The providers of `job` that had not delivered their initial set when this snapshot was taken (empty: the
+   * job's groups here include an initial set from each of its providers); undefined when no provider
+   * subscribed the job. A job may be absent from the map (v2.42: no groups yet) and still be listed here.
+   */
+  waitingProviders(job: string): readonly string[] | undefined {
+    return this.#delivery.get(job);
   }
 
   get size(): number {

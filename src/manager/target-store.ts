@@ -15,6 +15,8 @@ import { DiscoverySnapshot, JobGroups, type JobChanges } from "./snapshot.js";
 export interface Subscription {
   readonly provider: string;
   readonly jobs: Iterable<string>;
+  /** The provider has not delivered its initial set yet (and is still expected to). Default false. */
+  readonly isWaiting?: boolean;
 }
 
 export type Snapshot = DiscoverySnapshot;
@@ -112,12 +114,14 @@ export class TargetStore {
    * reported is absent, and the consumer keeps its old targets).
    */
   snapshot(subscriptions: Iterable<Subscription>): DiscoverySnapshot {
-    return new DiscoverySnapshot({ jobs: this.#jobGroups(subscriptions), sequence: 0, previousSequence: undefined, changes: NO_CHANGES });
+    const list = [...subscriptions];
+    return new DiscoverySnapshot({ jobs: this.#jobGroups(list), sequence: 0, previousSequence: undefined, changes: NO_CHANGES, delivery: delivery(list) });
   }
 
   /** The snapshot to send: numbered, with the changes since the previous one taken, which it replaces as base. */
   takeSnapshot(subscriptions: Iterable<Subscription>): DiscoverySnapshot {
-    const jobs = this.#jobGroups(subscriptions);
+    const list = [...subscriptions];
+    const jobs = this.#jobGroups(list);
     const changes = new Map<string, JobChanges>();
     for (const [job, now] of jobs) {
       const before = this.#sent.get(job);
@@ -134,7 +138,7 @@ export class TargetStore {
     this.#sent = jobs;
     const previousSequence = this.#sequence === 0 ? undefined : this.#sequence;
     this.#sequence++;
-    return new DiscoverySnapshot({ jobs, sequence: this.#sequence, previousSequence, changes });
+    return new DiscoverySnapshot({ jobs, sequence: this.#sequence, previousSequence, changes, delivery: delivery(list) });
   }
 
   #jobGroups(subscriptions: Iterable<Subscription>): Map<string, JobGroups> {
@@ -207,6 +211,19 @@ export class TargetStore {
     providers.set(provider, list);
     return list;
   }
+}
+
+/** Every subscribed job → the providers it still waits for (empty: each delivered its initial set). */
+function delivery(subscriptions: readonly Subscription[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const { provider, jobs, isWaiting } of subscriptions) {
+    for (const job of jobs) {
+      let waiting = out.get(job);
+      if (waiting === undefined) out.set(job, (waiting = []));
+      if (isWaiting === true) waiting.push(provider);
+    }
+  }
+  return out;
 }
 
 function sameProviders(a: readonly string[], b: readonly string[]): boolean {

@@ -3,11 +3,13 @@
  * they would from the real TargetSync. `activeTarget()` builds a plausible ActiveTarget from final labels.
  */
 import { ADDRESS_LABEL, METRICS_PATH_LABEL, SCHEME_LABEL, type LabelSet } from "../model/labels.js";
-import type { ActiveTarget, DroppedTarget, JobTargets, TargetsView } from "../targets/types.js";
+import type { ActiveTarget, DroppedTarget, JobDelivery, JobTargets, TargetsView } from "../targets/types.js";
 
 export class FakeTargetsView implements TargetsView {
   readonly #jobs = new Map<string, JobTargets | undefined>();
   readonly #listeners = new Set<(changed: readonly string[]) => void>();
+  /** Jobs still waiting for providers (see setWaiting); other jobs are complete once set. */
+  readonly #waiting = new Map<string, readonly string[]>();
 
   constructor(jobNames: readonly string[] = []) {
     for (const name of jobNames) this.#jobs.set(name, undefined);
@@ -19,6 +21,20 @@ export class FakeTargetsView implements TargetsView {
 
   job(jobName: string): JobTargets | undefined {
     return this.#jobs.get(jobName);
+  }
+
+  /** Like TargetSync: complete once the job's targets are set, unless setWaiting() says providers still wait. */
+  delivery(jobName: string): JobDelivery {
+    const waitingFor = this.#waiting.get(jobName);
+    if (waitingFor !== undefined) return { isComplete: false, waitingFor };
+    return { isComplete: this.#jobs.get(jobName) !== undefined, waitingFor: [] };
+  }
+
+  /** Marks a job as waiting for `providers` (an empty list: delivered); notifies subscribers. */
+  setWaiting(jobName: string, providers: readonly string[] | undefined): void {
+    if (providers === undefined) this.#waiting.delete(jobName);
+    else this.#waiting.set(jobName, providers);
+    for (const listener of this.#listeners) listener([jobName]);
   }
 
   subscribe(listener: (changedJobs: readonly string[]) => void, signal: AbortSignal): void {

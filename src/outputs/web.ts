@@ -11,7 +11,7 @@ import type { Profile } from "../profile.js";
 import type { TargetsView } from "../targets/types.js";
 import type { GlobalUrlOptions } from "./api/global-url.js";
 import { relabelStepsHandler, type RelabelRulesOf } from "./api/relabel-steps.js";
-import { healthy, ready, statusConfig } from "./api/status.js";
+import { healthy, ready, statusConfig, type WaitingProvider } from "./api/status.js";
 import { TargetsApi } from "./api/targets-api.js";
 import { homePage } from "./home/home.js";
 import { HTTP_SD_PATH_PREFIX, HttpSdOutput } from "./http-sd/http-sd.js";
@@ -28,6 +28,8 @@ export interface WebOptions {
   /** The running config as YAML with secrets masked. */
   readonly renderConfig: () => string;
   readonly isReady: () => boolean;
+  /** Providers that have not delivered their initial set yet (named on /-/ready). */
+  readonly waitingProviders?: () => readonly WaitingProvider[];
   readonly globalUrl: () => GlobalUrlOptions;
   readonly registry: Registry;
   readonly metrics: DaemonMetrics;
@@ -41,7 +43,7 @@ export function createWebRouter(options: WebOptions): Router {
   const router = new Router({
     onError: (error, request) => options.logger.error({ err: error, path: request.url.pathname }, "HTTP handler failed"),
   });
-  const httpSd = new HttpSdOutput({ targets: options.targets, discoveredGroups: options.discoveredGroups, metrics: options.metrics, isReady: options.isReady });
+  const httpSd = new HttpSdOutput({ targets: options.targets, discoveredGroups: options.discoveredGroups, metrics: options.metrics });
   const api = new TargetsApi({ targets: options.targets, profile: options.profile, globalUrl: options.globalUrl });
   if (options.ui) {
     addUiRoutes(router, { targets: options.targets, relabelRules: options.relabelRules, fallbackPage: () => homePage(options.targets), ...options.ui });
@@ -56,7 +58,7 @@ export function createWebRouter(options: WebOptions): Router {
     .get("/api/v1/scrape_pools", () => api.scrapePools())
     .get("/api/v1/status/config", () => statusConfig(options.renderConfig))
     .get("/-/healthy", healthy)
-    .get("/-/ready", () => ready(options.isReady))
+    .get("/-/ready", () => ready(options.isReady, options.waitingProviders))
     .get("/metrics", async () => textResponse(await options.registry.metrics(), 200, options.registry.contentType));
   addLifecycleRoutes(router, options.lifecycle);
   return router;

@@ -176,3 +176,40 @@ test("TargetSync: a changed job config rebuilds every group", (t) => {
   assert.notEqual(sync.job("a")?.active[0], before);
   assert.equal(sync.job("a")?.active[0]?.scrapeUrl, "http://k:1/other");
 });
+
+/** A snapshot that says, as the manager's does, which providers of each job had not delivered yet. */
+function withDelivery(groups: Record<string, readonly TargetGroup[]>, waiting: Record<string, readonly string[]>): Snapshot & { waitingProviders(job: string): readonly string[] | undefined } {
+  return Object.assign(new Map(Object.entries(groups)), { waitingProviders: (job: string) => waiting[job] });
+}
+
+test("TargetSync: a job is complete only once built from a snapshot in which each of its providers delivered", async (t) => {
+  const { source, sync, changes } = setup(t, [testJob({ jobName: "a" }), testJob({ jobName: "b" })], 0);
+  assert.deepEqual(sync.delivery("a"), { isComplete: false, waitingFor: [] }, "nothing seen yet");
+  for (const listener of source.listeners) listener(withDelivery({ a: [group("s", "x:1")], b: [] }, { a: [], b: ["consul/1"] }));
+  assert.deepEqual(sync.delivery("a"), { isComplete: true, waitingFor: [] });
+  assert.deepEqual(sync.delivery("b"), { isComplete: false, waitingFor: ["consul/1"] }, "built (empty) but consul never delivered");
+  assert.ok(sync.job("b") !== undefined);
+  changes.length = 0;
+  // The provider delivers an empty set: the groups do not change, the delivery does, and is announced.
+  for (const listener of source.listeners) listener(withDelivery({ a: [group("s", "x:1")], b: [] }, { a: [], b: [] }));
+  assert.deepEqual(sync.delivery("b"), { isComplete: true, waitingFor: [] });
+  assert.deepEqual(changes, [["b"]]);
+  // A reload adds a provider that has not delivered: incomplete again until it does.
+  for (const listener of source.listeners) listener(withDelivery({ a: [group("s", "x:1")], b: [] }, { a: ["dns/2"], b: [] }));
+  assert.deepEqual(sync.delivery("a"), { isComplete: false, waitingFor: ["dns/2"] });
+});
+
+test("TargetSync: v2.42 snapshots leave out delivered jobs without groups; they are built empty and complete", async (t) => {
+  const { source, sync } = setup(t, [testJob({ jobName: "a" }), testJob({ jobName: "late" })], 0);
+  for (const listener of source.listeners) listener(withDelivery({}, { a: [] }));
+  assert.equal(sync.job("a")?.active.length, 0);
+  assert.equal(sync.delivery("a").isComplete, true);
+  assert.equal(sync.job("late"), undefined, "a job the snapshot does not know stays unbuilt");
+  assert.equal(sync.delivery("late").isComplete, false);
+});
+
+test("TargetSync: a source without delivery information (a plain Map) makes every built job complete", async (t) => {
+  const { source, sync } = setup(t, [testJob({ jobName: "a" })], 0);
+  source.push({ a: [] });
+  assert.equal(sync.delivery("a").isComplete, true);
+});

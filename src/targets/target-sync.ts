@@ -17,11 +17,21 @@ import type { Profile } from "../profile.js";
 import { counter, gauge, summary } from "../metrics/registry.js";
 import { sleep as realSleep } from "../providers/polling.js";
 import { buildJobTargets, failureMessage, sameDiscoveredLabels } from "./build.js";
-import type { ActiveTarget, BuiltTarget, DroppedTarget, FailedTarget, JobTargets, TargetsView } from "./types.js";
+import type { ActiveTarget, BuiltTarget, DroppedTarget, FailedTarget, JobDelivery, JobTargets, TargetsView } from "./types.js";
+
+/**
+ * A snapshot as TargetSync reads it. The manager's DiscoverySnapshot also says, per job, which providers had
+ * not delivered an initial set when it was taken; a plain Map does not (then a built job counts as complete).
+ */
+export type SourceSnapshot = ReadonlyMap<string, readonly TargetGroup[]> & {
+  waitingProviders?(job: string): readonly string[] | undefined;
+};
 
 /** What TargetSync consumes: the discovery manager, or anything with the same `subscribe`. */
 export interface SnapshotSource {
-  subscribe(listener: (snapshot: ReadonlyMap<string, readonly TargetGroup[]>) => void, signal: AbortSignal): void;
+  subscribe(listener: (snapshot: SourceSnapshot) => void, signal: AbortSignal): void;
+  /** The providers of `job` waiting for their initial set now (names in `delivery()`; the manager has it). */
+  waitingProviders?(job: string): readonly string[] | undefined;
 }
 
 export interface TargetSyncOptions {
@@ -95,7 +105,10 @@ export class TargetSync implements TargetsView {
   readonly #metrics: TargetSyncMetrics;
   readonly #reusesBuiltGroups = process.env[FULL_REBUILD_ENV] !== "1";
   #configs = new Map<string, ScrapeConfig>();
-  #latest: ReadonlyMap<string, readonly TargetGroup[]> = new Map();
+  readonly #source: SnapshotSource;
+  #latest: SourceSnapshot = new Map();
+  /** Jobs whose built targets came from a snapshot in which each of their providers had delivered. */
+  readonly #complete = new Set<string>();
   #hasPendingSnapshot = false;
   #isTickScheduled = false;
   readonly #built = new Map<string, BuiltJob>();
@@ -110,6 +123,7 @@ export class TargetSync implements TargetsView {
     this.#now = options.now ?? Date.now;
     this.#metrics = targetSyncMetrics(options.registry);
     this.#configs = configsByName(options.scrapeConfigs);
+    this.#source = options.source;
     // Registering a listener starts no I/O; snapshots arrive when the source sends them.
     options.source.subscribe((snapshot) => this.#onSnapshot(snapshot), options.signal);
   }
@@ -120,6 +134,12 @@ export class TargetSync implements TargetsView {
 
   job(jobName: string): JobTargets | undefined {
     return this.#built.get(jobName)?.result;
+  }
+
+  delivery(jobName: string): JobDelivery {
+    if (this.#complete.has(jobName)) return COMPLETE;
+    const waitingFor = this.#source.waitingProviders?.(jobName) ?? this.#latest.waitingProviders?.(jobName) ?? [];
+    return { isComplete: false, waitingFor };
   }
 
   subscribe(listener: (changedJobs: readonly string[]) => void, signal: AbortSignal): void {
@@ -138,6 +158,7 @@ export class TargetSync implements TargetsView {
     for (const jobName of [...this.#built.keys()]) {
       if (this.#configs.has(jobName)) continue;
       this.#built.delete(jobName);
+      this.#complete.delete(jobName);
       this.#deleteSeries(jobName);
       changed.push(jobName);
     }
@@ -148,7 +169,7 @@ export class TargetSync implements TargetsView {
     this.#notify(changed);
   }
 
-  #onSnapshot(snapshot: ReadonlyMap<string, readonly TargetGroup[]>): void {
+  #onSnapshot(snapshot: SourceSnapshot): void {
     this.#latest = snapshot;
     this.#hasPendingSnapshot = true;
     if (this.#reloadIntervalMs <= 0) {
@@ -173,10 +194,22 @@ export class TargetSync implements TargetsView {
   #sync(): void {
     if (!this.#hasPendingSnapshot) return;
     this.#hasPendingSnapshot = false;
+    const snapshot = this.#latest;
+    const knowsDelivery = typeof snapshot.waitingProviders === "function";
     const changed: string[] = [];
-    for (const [jobName, groups] of this.#latest) {
-      const config = this.#configs.get(jobName);
-      if (config !== undefined && this.#rebuild(jobName, config, groups)) changed.push(jobName);
+    for (const [jobName, config] of this.#configs) {
+      const groups = snapshot.get(jobName);
+      const waiting = snapshot.waitingProviders?.(jobName);
+      let isChanged = false;
+      if (groups !== undefined) isChanged = this.#rebuild(jobName, config, groups);
+      // v2.42 leaves jobs without groups out of the snapshot: delivered and empty is still an answer.
+      else if (waiting?.length === 0 && !this.#built.has(jobName)) isChanged = this.#rebuild(jobName, config, []);
+      const wasComplete = this.#complete.has(jobName);
+      // A job the snapshot does not know (not subscribed yet, during a reload) keeps what it had.
+      const isComplete = this.#built.has(jobName) && (!knowsDelivery || (waiting === undefined ? wasComplete : waiting.length === 0));
+      if (isComplete) this.#complete.add(jobName);
+      else this.#complete.delete(jobName);
+      if (isChanged || isComplete !== wasComplete) changed.push(jobName);
     }
     this.#notify(changed);
   }
@@ -217,6 +250,8 @@ export class TargetSync implements TargetsView {
     for (const listener of [...this.#listeners]) listener(changed);
   }
 }
+
+const COMPLETE: JobDelivery = Object.freeze({ isComplete: true, waitingFor: Object.freeze([]) });
 
 function configsByName(scrapeConfigs: readonly ScrapeConfig[]): Map<string, ScrapeConfig> {
   return new Map(scrapeConfigs.map((c) => [c.jobName, c]));

@@ -51,11 +51,28 @@ export interface JobTargets {
   readonly updatedAtMs: number;
 }
 
+/**
+ * Whether a job's targets can be served: each of its providers delivered an initial set and the targets were
+ * built from it. Until then an output must not serve the job as empty (a consumer would drop every target it
+ * has), however long the provider takes (an unreachable Consul agent: for as long as it stays unreachable).
+ */
+export interface JobDelivery {
+  /** The job's targets were built from a snapshot in which every provider of the job had delivered. */
+  readonly isComplete: boolean;
+  /**
+   * The providers (e.g. `consul/1`) that have not delivered an initial set yet. Empty while incomplete means
+   * they all delivered and the result is still passing the throttles (or no discovery source said more).
+   */
+  readonly waitingFor: readonly string[];
+}
+
 /** Read-only access to the current targets of every job, with change notification. */
 export interface TargetsView {
   /** Job names in config order. */
   jobNames(): readonly string[];
   job(jobName: string): JobTargets | undefined;
+  /** See JobDelivery; a change of it is notified like a change of the job's targets. */
+  delivery(jobName: string): JobDelivery;
   /** Calls `listener` with the names of jobs whose targets changed; stops when `signal` aborts. */
   subscribe(listener: (changedJobs: readonly string[]) => void, signal: AbortSignal): void;
 }

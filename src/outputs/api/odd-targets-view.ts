@@ -63,5 +63,10 @@ export function oddTargetsView(size: number, seed = 42): TargetsView {
   const names = ["zeta", "alpha", "unbuilt", "a<b>"];
   const jobs = new Map<string, JobTargets>();
   for (const name of names) if (name !== "unbuilt") jobs.set(name, oddJob(random, name, size));
-  return { jobNames: () => names, job: (name) => jobs.get(name), subscribe: () => {} };
+  return {
+    jobNames: () => names,
+    job: (name) => jobs.get(name),
+    delivery: (name) => ({ isComplete: jobs.has(name), waitingFor: jobs.has(name) ? [] : ["consul/0"] }),
+    subscribe: () => {},
+  };
 }

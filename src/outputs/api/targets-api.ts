@@ -4,12 +4,18 @@
  * label objects without HTML escaping and other strings with it; 2.42 escapes everything, omits
  * `droppedTargetCounts` and the dropped targets' `scrapePool`. `GET /api/v1/targets/failed` is a promsd
  * extra (core.md 7.1): targets that failed target building, which Prometheus only logs.
+ *
+ * A job whose providers have not all delivered an initial set (TargetsView.delivery) is served like a
+ * Prometheus scrape pool that never synced: left out of the listings (its `droppedTargetCounts` entry is 0),
+ * and `?scrapePool=<that job>` answers 503 with the http_sd reason and `waitingFor`, so no script mistakes
+ * "not discovered yet" for "no targets".
  */
 import { compareUtf8, labelSetKey, RESERVED_LABEL_PREFIX, SCRAPE_INTERVAL_LABEL, SCRAPE_TIMEOUT_LABEL, type LabelSet } from "../../model/labels.js";
 import type { Profile } from "../../profile.js";
 import type { ActiveTarget, JobTargets, TargetsView } from "../../targets/types.js";
 import { goJsonString, labelsJson, stringsJson } from "../http/go-json.js";
 import { apiSuccess, jsonArrayPieces, streamedApiSuccess, type HttpRequest, type HttpResponse } from "../http/router.js";
+import { notDelivered } from "../http-sd/http-sd.js";
 import { globalUrl, type GlobalUrlOptions } from "./global-url.js";
 
 export interface TargetsApiOptions {
@@ -49,14 +55,29 @@ export class TargetsApi {
    */
   targets(request: HttpRequest): HttpResponse {
     const state = (request.url.searchParams.get("state") ?? "").toLowerCase();
+    const poolFilter = request.url.searchParams.get("scrapePool") ?? "";
+    const undelivered = this.#undelivered(poolFilter);
+    if (undelivered) return undelivered;
     const query: TargetsQuery = {
-      poolFilter: request.url.searchParams.get("scrapePool") ?? "",
+      poolFilter,
       showActive: state === "" || state === "any" || state === "active",
       showDropped: state === "" || state === "any" || state === "dropped",
       urls: this.#options.globalUrl(),
     };
-    const pools = this.#pools().map((pool) => ({ pool, job: this.#options.targets.job(pool) }));
+    const pools = this.#pools().map((pool) => ({ pool, job: this.#deliveredJob(pool) }));
     return streamedApiSuccess(() => this.#targetsData(pools, query));
+  }
+
+  /** The job's targets when each of its providers delivered; undefined otherwise (see the file comment). */
+  #deliveredJob(pool: string): JobTargets | undefined {
+    return this.#options.targets.delivery(pool).isComplete ? this.#options.targets.job(pool) : undefined;
+  }
+
+  /** 503 for `scrapePool=` of a configured job not delivered yet. */
+  #undelivered(poolFilter: string): HttpResponse | undefined {
+    if (poolFilter === "" || !this.#options.targets.jobNames().includes(poolFilter)) return undefined;
+    const delivery = this.#options.targets.delivery(poolFilter);
+    return delivery.isComplete ? undefined : notDelivered(poolFilter, delivery.waitingFor);
   }
 
   *#targetsData(pools: readonly PoolTargets[], query: TargetsQuery): Generator<string> {
@@ -95,9 +116,11 @@ export class TargetsApi {
   /** promsd extra: `{"failedTargets":[{discoveredLabels, scrapePool, source, index, error}]}`. */
   failedTargets(request: HttpRequest): HttpResponse {
     const poolFilter = request.url.searchParams.get("scrapePool") ?? "";
+    const undelivered = this.#undelivered(poolFilter);
+    if (undelivered) return undelivered;
     const pools = this.#pools()
       .filter((pool) => poolFilter === "" || pool === poolFilter)
-      .map((pool) => ({ pool, job: this.#options.targets.job(pool) }));
+      .map((pool) => ({ pool, job: this.#deliveredJob(pool) }));
     return streamedApiSuccess(function* failedData() {
       yield '{"failedTargets":';
       yield* jsonArrayPieces(failedTargets(pools));

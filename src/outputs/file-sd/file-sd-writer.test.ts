@@ -73,3 +73,14 @@ const names: [string, string][] = [["node", "node.json"], ["a b", "a%20b.json"],
 for (const [job, file] of names) {
   test(`file-sd: job ${JSON.stringify(job)} is written to ${file}`, () => assert.equal(fileNameForJob(job), file));
 }
+
+test("file-sd: a job built but not delivered by each of its providers gets no file until it is", async (t) => {
+  const { dir, view, writer } = await setup(t);
+  view.setWaiting("later", ["consul/0"]);
+  view.setJob("later", { active: [] }); // built empty after the initial-set timeout, consul still down
+  await writer.flush();
+  assert.deepEqual((await readdir(dir)).sort(), ["node.json", "web%2F..%2Fx.json"], "no empty later.json");
+  view.setWaiting("later", undefined);
+  await writer.flush();
+  assert.equal(await readFile(join(dir, "later.json"), "utf8"), "[]\n");
+});

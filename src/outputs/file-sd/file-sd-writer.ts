@@ -76,7 +76,9 @@ export class FileSdWriter {
 
   async #writeJob(jobName: string): Promise<void> {
     const job = this.#options.targets.job(jobName);
-    if (!job) return; // not built yet: keep whatever a previous run left, so consumers see no blink
+    // Not every provider delivered yet (however long that takes): keep whatever a previous run left, and
+    // write no file at all for a job never delivered, so consumers see no blink and no false emptiness.
+    if (!job || !this.#options.targets.delivery(jobName).isComplete) return;
     const name = fileNameForJob(jobName);
     const path = join(this.#options.dir, name);
     const content = `${encodeSdGroups(finalGroups(job))}\n`;

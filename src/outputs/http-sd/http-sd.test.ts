@@ -18,6 +18,8 @@ function node(address: string, extra: Record<string, string> = {}) {
 function setup(discovered: Record<string, readonly TargetGroup[]> = {}) {
   const view = new FakeTargetsView(["node", "empty", "a/b"]);
   view.setJob("node", { active: [node("10.0.0.3:9100"), node("10.0.0.1:9100", { __param_module: "m", env: "prod" }), node("10.0.0.2:9100")] });
+  view.setJob("empty", {});
+  view.setJob("a/b", {});
   const output = new HttpSdOutput({ targets: view, discoveredGroups: (job) => discovered[job] });
   const router = new Router().get(HTTP_SD_PATH_PREFIX, (r) => output.handle(r), { isPrefix: true });
   return { view, router };
@@ -146,22 +148,29 @@ test("http-sd: large bodies are gzipped once for clients that accept gzip", asyn
   assert.equal(small.headers["content-encoding"], undefined);
 });
 
-test("http-sd: a job not built yet answers 503 until discovery is ready, then []", async () => {
-  const view = new FakeTargetsView(["late"]);
-  let ready = false;
-  const output = new HttpSdOutput({ targets: view, discoveredGroups: () => undefined, isReady: () => ready });
+test("http-sd: a job answers 503 naming its waiting providers until each delivered, however long it takes", async () => {
+  const view = new FakeTargetsView(["late", "consul"]);
+  const output = new HttpSdOutput({ targets: view, discoveredGroups: () => undefined });
   const router = new Router().get(HTTP_SD_PATH_PREFIX, (r) => output.handle(r), { isPrefix: true });
-  const before = await router.inject({ path: "/api/v1/sd/late" });
-  assert.equal(before.status, 503);
-  assert.equal((JSON.parse(before.body) as { errorType: string }).errorType, "unavailable");
-  view.setJob("late", { active: [] });
-  assert.equal((await router.inject({ path: "/api/v1/sd/late" })).body, "[]", "built jobs are served even before ready");
-  ready = true;
-  const none = new FakeTargetsView(["x"]);
-  const after = new HttpSdOutput({ targets: none, discoveredGroups: () => undefined, isReady: () => ready });
-  const res = await after.handle({ method: "GET", url: new URL("http://h/api/v1/sd/x"), headers: {} });
-  assert.equal(res.status, 200);
-  assert.equal(res.body, "[]");
+  const unbuilt = await router.inject({ path: "/api/v1/sd/late" });
+  assert.equal(unbuilt.status, 503, "not built: never []");
+  assert.equal((JSON.parse(unbuilt.body) as { errorType: string }).errorType, "unavailable");
+  // Built (e.g. after the initial-set timeout) but a provider never delivered: still 503, for both views.
+  view.setJob("consul", { active: [] });
+  view.setWaiting("consul", ["consul/0", "file/1"]);
+  for (const path of ["/api/v1/sd/consul", "/api/v1/sd/consul?view=discovered", "/api/v1/sd/consul?shard=0&shards=2"]) {
+    const res = await router.inject({ path });
+    assert.equal(res.status, 503, path);
+    assert.equal(res.headers["retry-after"], "5");
+    const body = JSON.parse(res.body) as { status: string; errorType: string; error: string; waitingFor: string[] };
+    assert.deepEqual(body.waitingFor, ["consul/0", "file/1"], path);
+    assert.equal(body.status, "error");
+    assert.match(body.error, /job "consul" has no targets to serve yet: waiting for the initial targets of consul\/0, file\/1; retry later/);
+  }
+  view.setWaiting("consul", undefined);
+  const delivered = await router.inject({ path: "/api/v1/sd/consul" });
+  assert.equal(delivered.status, 200);
+  assert.equal(delivered.body, "[]", "delivered and empty: now [] is the truth");
 });
 
 test("http-sd: a body of many chunks goes over a socket byte-exact, with its length, plain and gzipped", async (t) => {

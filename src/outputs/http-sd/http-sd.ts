@@ -10,7 +10,8 @@ import type { TargetGroup } from "../../model/target-group.js";
 import type { JobTargets, TargetsView } from "../../targets/types.js";
 import type { DaemonMetrics } from "../metrics/daemon-metrics.js";
 import { encodePieces, gzipChunks, type EncodedBody } from "../http/byte-chunks.js";
-import { apiError, type HttpRequest, type HttpResponse, JSON_CONTENT_TYPE } from "../http/router.js";
+import { goJsonString, stringsJson } from "../http/go-json.js";
+import { apiError, jsonResponse, type HttpRequest, type HttpResponse, JSON_CONTENT_TYPE } from "../http/router.js";
 import { discoveredGroups, finalGroups, sdGroupsPieces, shardGroups, type SdGroup, type SdView, type Shard } from "./groups.js";
 
 export const HTTP_SD_PATH_PREFIX = "/api/v1/sd/";
@@ -20,12 +21,17 @@ export interface HttpSdOptions {
   /** The job's groups as discovered (latest snapshot); undefined when the job has none yet. */
   readonly discoveredGroups: (jobName: string) => readonly TargetGroup[] | undefined;
   readonly metrics?: DaemonMetrics;
-  /**
-   * Discovery delivered its initial sets. Until then a job with no targets built yet answers 503 instead of
-   * `[]`: Prometheus's http_sd client keeps its last targets on an error but drops them on `[]`, so a
-   * restarting promsd must not make its consumers' targets blink. Default: always ready.
-   */
-  readonly isReady?: () => boolean;
+}
+
+/**
+ * Until each provider of a job delivered an initial set and the job's targets were built from it, the job
+ * answers 503 with the providers it waits for, however long that takes (also after the daemon's initial-set
+ * timeout): Prometheus's http_sd client keeps its last targets on an error but drops them on `[]`, so a
+ * promsd restarted while, say, its Consul agent is down must not empty its consumers.
+ */
+export function notDeliveredMessage(jobName: string, waitingFor: readonly string[]): string {
+  const who = waitingFor.length === 0 ? "its initial targets are still being built" : `waiting for the initial targets of ${waitingFor.join(", ")}`;
+  return `job ${JSON.stringify(jobName)} has no targets to serve yet: ${who}; retry later`;
 }
 
 /**
@@ -70,9 +76,8 @@ export class HttpSdOutput {
     if (view !== "final" && view !== "discovered") return apiError("bad_data", `invalid view "${view}"; expected final or discovered`);
     const shard = parseShard(request.url.searchParams);
     if (typeof shard === "string") return apiError("bad_data", shard);
-    if (this.#options.targets.job(jobName) === undefined && !(this.#options.isReady?.() ?? true)) {
-      return apiError("unavailable", "discovery has not delivered the initial targets yet; retry later");
-    }
+    const delivery = this.#options.targets.delivery(jobName);
+    if (!delivery.isComplete) return notDelivered(jobName, delivery.waitingFor);
     const cached = this.#body(jobName, view, shard);
     const headers = { "content-type": JSON_CONTENT_TYPE, etag: cached.etag, "cache-control": "no-cache", vary: "Accept-Encoding" };
     if (matchesEtag(request.headers["if-none-match"], cached.etag)) return { status: 304, headers, body: "" };
@@ -111,6 +116,12 @@ export class HttpSdOutput {
     if (variants.size < MAX_VARIANTS) variants.set(key, entry);
     return entry;
   }
+}
+
+/** 503 with Prometheus's error shape plus `waitingFor`, the provider names, for scripts and the UI. */
+export function notDelivered(jobName: string, waitingFor: readonly string[]): HttpResponse {
+  const message = goJsonString(notDeliveredMessage(jobName, waitingFor));
+  return jsonResponse(`{"status":"error","errorType":"unavailable","error":${message},"waitingFor":${stringsJson(waitingFor)}}`, 503, { "retry-after": "5" });
 }
 
 /** A 200 sending `wire` as it is; `body` (what in-process callers read) is the identity text, decoded on demand. */

@@ -93,7 +93,12 @@ function bigJob(): { job: JobTargets; groups: TargetGroup[] } {
 
 function serveBigJob(): Router {
   const { job, groups } = bigJob();
-  const view: TargetsView = { jobNames: () => ["big"], job: (name) => (name === "big" ? job : undefined), subscribe: () => {} };
+  const view: TargetsView = {
+    jobNames: () => ["big"],
+    job: (name) => (name === "big" ? job : undefined),
+    delivery: (name) => ({ isComplete: name === "big", waitingFor: [] }),
+    subscribe: () => {},
+  };
   const httpSd = new HttpSdOutput({ targets: view, discoveredGroups: () => groups });
   const api = new TargetsApi({ targets: view, profile: "v3", globalUrl: () => ({ externalUrl: new URL("http://probe:9800/"), listenPort: 9800 }) });
   const ui = jobTargetsHandler({ targets: view, relabelRules: () => undefined, providerStatuses: () => [] });

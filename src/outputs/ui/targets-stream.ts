@@ -4,7 +4,7 @@
  * JSON:
  *
  *   event: targets
- *   data: {"changed":["node"],"jobs":[{"name":"node","active":2,"dropped":1,"failed":0,"updatedAtMs":1764250000000}]}
+ *   data: {"changed":["node"],"jobs":[{"name":"node","active":2,"dropped":1,"failed":0,"updatedAtMs":1764250000000,"isComplete":true,"waitingFor":[]}]}
  *
  * The first event, sent on connect, lists every job with `changed` = all job names. Later events are sent
  * whenever target building changed some jobs; `jobs` always holds the summary of every configured job (in
@@ -26,14 +26,19 @@ export interface JobSummary {
   readonly failed: number;
   /** Undefined (omitted) when the job was not built yet. */
   readonly updatedAtMs?: number;
+  /** False until each of the job's providers delivered an initial set (http_sd answers 503 until then). */
+  readonly isComplete: boolean;
+  /** The providers the job still waits for. */
+  readonly waitingFor: readonly string[];
 }
 
 /** Counts per job, in config order. */
 export function jobSummaries(targets: TargetsView): JobSummary[] {
   return targets.jobNames().map((name) => {
     const job = targets.job(name);
-    if (!job) return { name, active: 0, dropped: 0, failed: 0 };
-    return { name, active: job.active.length, dropped: job.droppedCount, failed: job.failed.length, updatedAtMs: job.updatedAtMs };
+    const { isComplete, waitingFor } = targets.delivery(name);
+    if (!job) return { name, active: 0, dropped: 0, failed: 0, isComplete, waitingFor };
+    return { name, active: job.active.length, dropped: job.droppedCount, failed: job.failed.length, updatedAtMs: job.updatedAtMs, isComplete, waitingFor };
   });
 }
 

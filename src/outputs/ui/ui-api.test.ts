@@ -21,6 +21,8 @@ test("ui api: a job's targets, streamed, are byte for byte one JSON.stringify of
     const data = {
       job: name,
       isBuilt: job !== undefined,
+      isComplete: job !== undefined,
+      waitingFor: job !== undefined ? [] : ["consul/0"],
       updatedAtMs: job?.updatedAtMs ?? null,
       active: (job?.active ?? []).map((t) => ({ discoveredLabels: t.discoveredLabels, labels: t.labels, scrapeUrl: t.scrapeUrl, source: t.source, index: t.index })),
       dropped: (job?.dropped ?? []).map((t) => {

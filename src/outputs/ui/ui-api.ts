@@ -2,7 +2,8 @@
  * JSON endpoints the web UI reads (promsd extras, core.md 7.1), also usable by scripts:
  * - `GET /api/v1/promsd/targets?job=<name>`: one job's active, dropped (with the rule that dropped each) and
  *   failed targets, all labels included (`__*` too, so the relabel debugger can start from them).
- * - `GET /api/v1/promsd/providers`: the running providers with their state and config (secrets as `<secret>`).
+ * - `GET /api/v1/promsd/providers`: the running providers with their state and config (secrets as `<secret>`);
+ *   `isWaiting` marks a provider that has not delivered its initial set yet (its jobs answer 503 on http_sd).
  * Bodies are plain JSON (`{"status":"success","data":...}`); rendering them safely is the client's job.
  */
 import { redactUrlPassword } from "../../config/secret.js";
@@ -41,9 +42,12 @@ export function jobTargetsHandler(options: UiApiOptions): (request: HttpRequest)
     if (name === "") return apiError("bad_data", "no job parameter provided");
     if (!options.targets.jobNames().includes(name)) return apiError("not_found", `job ${JSON.stringify(name)} not found`);
     const job = options.targets.job(name);
+    const delivery = options.targets.delivery(name);
     const rules = options.relabelRules(name) ?? [];
     return streamedApiSuccess(function* jobData() {
-      yield `{"job":${JSON.stringify(name)},"isBuilt":${job !== undefined},"updatedAtMs":${job?.updatedAtMs ?? null},"active":`;
+      // The UI shows what is built, with `isComplete` false and the providers still waiting (http_sd says 503).
+      yield `{"job":${JSON.stringify(name)},"isBuilt":${job !== undefined},"isComplete":${delivery.isComplete},` +
+        `"waitingFor":${JSON.stringify(delivery.waitingFor)},"updatedAtMs":${job?.updatedAtMs ?? null},"active":`;
       yield* jsonArrayPieces(stringified(job?.active ?? [], (t) => ({ discoveredLabels: t.discoveredLabels, labels: t.labels, scrapeUrl: t.scrapeUrl, source: t.source, index: t.index })));
       yield ',"dropped":';
       yield* jsonArrayPieces(
@@ -84,6 +88,7 @@ export function providersHandler(options: UiApiOptions): () => HttpResponse {
       config: p.config,
       state: p.state,
       hasInitialSet: p.hasInitialSet,
+      isWaiting: p.isWaiting,
       lastUpdateMs: p.lastUpdateMs ?? null,
       updatesReceived: p.updatesReceived,
       groupCount: p.groupCount,

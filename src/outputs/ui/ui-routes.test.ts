@@ -24,6 +24,7 @@ const PROVIDER: ProviderStatus = {
   config: { url: "http://sd.example/", password: new Secret("hunter2"), limit: 10n },
   state: "running",
   hasInitialSet: true,
+  isWaiting: false,
   lastUpdateMs: 1_700_000_000_000,
   updatesReceived: 3,
   groupCount: 2,
@@ -116,6 +117,7 @@ test("ui: /api/v1/promsd/providers shows state and config with secrets masked", 
     config: { url: "http://sd.example/", password: "<secret>", limit: "10" },
     state: "running",
     hasInitialSet: true,
+    isWaiting: false,
     lastUpdateMs: 1_700_000_000_000,
     updatesReceived: 3,
     groupCount: 2,
@@ -156,12 +158,12 @@ test("ui: the targets stream sends every job's counts on connect, then the chang
   view.setJob("empty", {});
   assert.deepEqual(parseEvents(text), [
     { event: "targets", data: { changed: ["node", "empty"], jobs: [
-      { name: "node", active: 1, dropped: 1, failed: 0, updatedAtMs: view.job("node")?.updatedAtMs },
-      { name: "empty", active: 0, dropped: 0, failed: 0 },
+      { name: "node", active: 1, dropped: 1, failed: 0, updatedAtMs: view.job("node")?.updatedAtMs, isComplete: true, waitingFor: [] },
+      { name: "empty", active: 0, dropped: 0, failed: 0, isComplete: false, waitingFor: [] },
     ] } },
     { event: "targets", data: { changed: ["empty"], jobs: [
-      { name: "node", active: 1, dropped: 1, failed: 0, updatedAtMs: view.job("node")?.updatedAtMs },
-      { name: "empty", active: 1, dropped: 0, failed: 0, updatedAtMs: empty.updatedAtMs },
+      { name: "node", active: 1, dropped: 1, failed: 0, updatedAtMs: view.job("node")?.updatedAtMs, isComplete: true, waitingFor: [] },
+      { name: "empty", active: 1, dropped: 0, failed: 0, updatedAtMs: empty.updatedAtMs, isComplete: true, waitingFor: [] },
     ] } },
   ]);
 });
