@@ -133,6 +133,15 @@ export function readHttpClientConfig(reader: MapReader, ctx: ParseContext): Unva
   return { validate: () => validateHttpClientConfig(reader, { ...config, bearerToken, bearerTokenFile }, isV3) };
 }
 
+/** The HTTP client of a mechanism that has only `tls_config` (Prometheus builds a bare Go client around it). */
+export function tlsOnlyHttpClientConfig(tlsConfig: TlsConfig): HttpClientConfig {
+  return {
+    basicAuth: undefined, authorization: undefined, oauth2: undefined, tlsConfig,
+    proxyUrl: "", noProxy: "", proxyFromEnvironment: false, proxyConnectHeader: new Map(),
+    followRedirects: true, enableHttp2: true, httpHeaders: new Map(),
+  };
+}
+
 interface ReadHttpClientConfig extends HttpClientConfig {
   readonly bearerToken: string;
   readonly bearerTokenFile: string;
@@ -245,7 +254,11 @@ function validateOAuth2(config: OAuth2Config, hasBasicAuth: boolean, at: ConfigL
   }
 }
 
-function readTlsConfig(reader: MapReader | undefined, ctx: ParseContext): TlsConfig {
+/**
+ * A `tls_config` block on its own, for mechanisms that inline only TLS settings instead of the whole HTTP
+ * client block (openstack, …). `reader` is the block's own map (absent: the defaults).
+ */
+export function readTlsConfig(reader: MapReader | undefined, ctx: ParseContext): TlsConfig {
   const path = (key: string): string => resolveConfigPath(reader?.string(key) ?? "", ctx.configDir);
   const isV3 = ctx.profile === "v3";
   const version = (key: string): string => {

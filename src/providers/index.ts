@@ -11,6 +11,7 @@ import { httpProvider } from "./http/provider.js";
 import { kubernetesProvider } from "./kubernetes/provider.js";
 import { marathonProvider } from "./marathon/provider.js";
 import { hetznerProvider } from "./hetzner/provider.js";
+import { openstackProvider } from "./openstack/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   staticProvider,
@@ -23,6 +24,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   kubernetesProvider,
   marathonProvider,
   hetznerProvider,
+  openstackProvider,
 ];
 
 /**

@@ -12,6 +12,7 @@ export {
   runPromsdSd,
   runPromtoolSd,
   type PromsdSdOptions,
+  type SdProcessOptions,
   type PromtoolSdOptions,
   type SdEntry,
   type SdRun,
@@ -37,3 +38,4 @@ export {
   type MetricExpectation,
   type PulledUpdates,
 } from "./discoverer-harness.js";
+export { openLoopbackNetns, type LoopbackNetns } from "./loopback-netns.js";

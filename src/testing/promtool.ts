@@ -30,12 +30,20 @@ export interface SdRun {
   readonly parseError: string | undefined;
 }
 
-export interface PromtoolSdOptions {
+/** How a run is started: extra environment, and a command prefix (e.g. `ip netns exec <ns>`, see ./loopback-netns.ts). */
+export interface SdProcessOptions {
+  /** Added to (and overriding) the inherited environment. */
+  readonly env?: Readonly<Record<string, string>> | undefined;
+  /** Runs `prefix[0] ...prefix[1..] <program> <args>` instead of the program itself. */
+  readonly commandPrefix?: readonly string[] | undefined;
+}
+
+export interface PromtoolSdOptions extends SdProcessOptions {
   /** promtool's `--timeout`; promtool always waits this long before printing. */
   readonly timeoutMs: number;
 }
 
-export interface PromsdSdOptions {
+export interface PromsdSdOptions extends SdProcessOptions {
   readonly timeoutMs: number;
   /** `--profile`; omitted from the command line when undefined, so the CLI's default (v3) applies. */
   readonly profile?: Profile | undefined;
@@ -80,7 +88,7 @@ export async function runPromtoolSd(
 ): Promise<SdRun> {
   assertPromtoolInstalled();
   const args = ["check", "service-discovery", `--timeout=${goDuration(options.timeoutMs)}`, configFile, job];
-  return runSd(PROMTOOL_PATH, args, dir, options.timeoutMs);
+  return runSd(PROMTOOL_PATH, args, dir, options.timeoutMs, options);
 }
 
 /**
@@ -106,7 +114,7 @@ export async function runPromsdSd(
     configFile,
     job,
   ];
-  return runSd(process.execPath, args, dir, options.timeoutMs);
+  return runSd(process.execPath, args, dir, options.timeoutMs, options);
 }
 
 /** Formats milliseconds as a Go `time.ParseDuration` string (`1s`, `1500ms`). */
@@ -121,10 +129,11 @@ export function goDuration(ms: number): string {
  */
 const EXTERNAL_KILL_SIGNALS: ReadonlySet<string> = new Set(["SIGTERM", "SIGKILL", "SIGINT", "SIGHUP"]);
 
-async function runSd(file: string, args: readonly string[], cwd: string, timeoutMs: number): Promise<SdRun> {
-  const first = await runOnce(file, args, cwd, timeoutMs);
+async function runSd(program: string, programArgs: readonly string[], cwd: string, timeoutMs: number, options: SdProcessOptions): Promise<SdRun> {
+  const [file = program, ...args] = [...(options.commandPrefix ?? []), program, ...programArgs];
+  const first = await runOnce(file, args, cwd, timeoutMs, options.env);
   if (first.killedByUs || first.signal === null || !EXTERNAL_KILL_SIGNALS.has(first.signal)) return first.run;
-  return (await runOnce(file, args, cwd, timeoutMs)).run;
+  return (await runOnce(file, args, cwd, timeoutMs, options.env)).run;
 }
 
 function runOnce(
@@ -132,10 +141,12 @@ function runOnce(
   args: readonly string[],
   cwd: string,
   timeoutMs: number,
+  extraEnv: Readonly<Record<string, string>> = {},
 ): Promise<{ run: SdRun; signal: string | null; killedByUs: boolean }> {
   const command = [file, ...args].join(" ");
   // The test runner marks its child processes through NODE_TEST_CONTEXT; a nested node must not inherit it.
-  const { NODE_TEST_CONTEXT: _ignored, NODE_OPTIONS: _alsoIgnored, ...env } = process.env;
+  const { NODE_TEST_CONTEXT: _ignored, NODE_OPTIONS: _alsoIgnored, ...inherited } = process.env;
+  const env = { ...inherited, ...extraEnv };
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     const stdout: Buffer[] = [];

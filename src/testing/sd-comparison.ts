@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { runPromsdSd, runPromtoolSd, type SdRun } from "./promtool.js";
+import { runPromsdSd, runPromtoolSd, type SdProcessOptions, type SdRun } from "./promtool.js";
 
 /** The config file and job that `writeOneJobConfig` writes and `runPromtoolAndPromsd` reads by default. */
 export const ONE_JOB = Object.freeze({ configFile: "prometheus.yml", job: "j" });
@@ -19,7 +19,7 @@ export async function writeOneJobConfig(dir: string, sdKey: string, block: strin
   await writeFile(join(dir, ONE_JOB.configFile), `scrape_configs:\n  - job_name: ${ONE_JOB.job}\n    ${sdKey}:\n${lines.join("\n")}\n`);
 }
 
-export interface SdComparisonOptions {
+export interface SdComparisonOptions extends SdProcessOptions {
   /** `--timeout` of both programs; promtool always waits this long. */
   readonly timeoutMs: number;
   readonly configFile?: string;
@@ -33,10 +33,10 @@ export interface SdRunPair {
 
 /** Runs both programs on `<dir>/<configFile>` for `job` (default: ONE_JOB's), concurrently. */
 export async function runPromtoolAndPromsd(dir: string, options: SdComparisonOptions): Promise<SdRunPair> {
-  const { configFile = ONE_JOB.configFile, job = ONE_JOB.job, timeoutMs } = options;
+  const { configFile = ONE_JOB.configFile, job = ONE_JOB.job, timeoutMs, env, commandPrefix } = options;
   const [promtool, promsd] = await Promise.all([
-    runPromtoolSd(dir, configFile, job, { timeoutMs }),
-    runPromsdSd(dir, configFile, job, { timeoutMs, profile: "v2.42" }),
+    runPromtoolSd(dir, configFile, job, { timeoutMs, env, commandPrefix }),
+    runPromsdSd(dir, configFile, job, { timeoutMs, profile: "v2.42", env, commandPrefix }),
   ]);
   return { promtool, promsd };
 }
