@@ -342,7 +342,7 @@ scrape_configs:
     http_sd_configs: [{url: 'http://sd-user:url-password@sd.example/targets'}]
   - job_name: unimplemented-mechanisms
     scaleway_sd_configs: [{role: instance, secret_key: ${SECRETS[8]}}]
-    ovhcloud_sd_configs: [{application_secret: ${SECRETS[9]}, consumer_key: ${SECRETS[10]}}]
+    ovhcloud_sd_configs: [{application_key: k, application_secret: ${SECRETS[9]}, consumer_key: ${SECRETS[10]}, service: vps}]
     uyuni_sd_configs: [{server: 'https://u', username: u, password: ${SECRETS[11]}}]
 remote_write:
   - url: http://rw

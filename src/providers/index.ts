@@ -12,6 +12,7 @@ import { kubernetesProvider } from "./kubernetes/provider.js";
 import { marathonProvider } from "./marathon/provider.js";
 import { hetznerProvider } from "./hetzner/provider.js";
 import { openstackProvider } from "./openstack/provider.js";
+import { ovhcloudProvider } from "./ovhcloud/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   staticProvider,
@@ -25,6 +26,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   marathonProvider,
   hetznerProvider,
   openstackProvider,
+  ovhcloudProvider,
 ];
 
 /**
