@@ -13,6 +13,7 @@ import { marathonProvider } from "./marathon/provider.js";
 import { hetznerProvider } from "./hetzner/provider.js";
 import { openstackProvider } from "./openstack/provider.js";
 import { ovhcloudProvider } from "./ovhcloud/provider.js";
+import { digitalOceanProvider } from "./digitalocean/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   staticProvider,
@@ -27,6 +28,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   hetznerProvider,
   openstackProvider,
   ovhcloudProvider,
+  digitalOceanProvider,
 ];
 
 /**
