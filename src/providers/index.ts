@@ -14,6 +14,7 @@ import { hetznerProvider } from "./hetzner/provider.js";
 import { openstackProvider } from "./openstack/provider.js";
 import { ovhcloudProvider } from "./ovhcloud/provider.js";
 import { digitalOceanProvider } from "./digitalocean/provider.js";
+import { eurekaProvider } from "./eureka/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   staticProvider,
@@ -29,6 +30,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   openstackProvider,
   ovhcloudProvider,
   digitalOceanProvider,
+  eurekaProvider,
 ];
 
 /**
