@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { assertPromtoolInstalled, runPromsdSd, runPromtoolSd, tempDir, writeFiles } from "../testing/index.js";
@@ -147,6 +148,21 @@ test("cli: --help for each command, unknown command exits 1", async (t) => {
   const unknown = await runCli(["frobnicate"], dir);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /expected command but got "frobnicate"/);
+});
+
+test("cli: --version and run --version print promtool's layout with promsd's version", async (t) => {
+  const dir = await tempDir(t);
+  const promtool = await new Promise<string>((resolve) => execFile("promtool", ["--version"], (_e, stdout, stderr) => resolve(stdout + stderr)));
+  // promtool, version 2.42.0+ds (branch: debian/sid, revision: …)\n  build user: …\n  build date: …\n  go version: …\n  platform: …
+  const layout = (text: string): string[] => text.trimEnd().split("\n").map((line) => line.replace(/:.*$/, ":").replace(/^\w+, version.*$/, "<program>, version"));
+  const { version } = JSON.parse(await readFile(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8")) as { version: string };
+  for (const args of [["--version"], ["run", "--version"]]) {
+    const run = await runCli(args, dir);
+    assert.equal(run.code, 0, args.join(" "));
+    assert.match(run.stdout, new RegExp(`^promsd, version ${version.replace(/\./g, "\\.")} \\(branch: \\S+, revision: \\S+\\)\n`), args.join(" "));
+    assert.match(run.stdout, new RegExp(`  node version: +${process.version.replace(/\./g, "\\.")}\n`));
+    assert.deepEqual(layout(run.stdout), layout(promtool).map((l) => l.replace("go version:", "node version:")), args.join(" "));
+  }
 });
 
 test("cli start: runs the embedded example and says where it is", async (t) => {

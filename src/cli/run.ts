@@ -1,6 +1,7 @@
 /**
  * Subcommand dispatch for the `promsd` binary (kept apart from main.ts so tests can call it in-process).
  */
+import { versionText } from "../build-info.js";
 import { runDaemon } from "../daemon/run.js";
 import { parseProfile } from "../profile.js";
 import { parseArgs, UsageError } from "./args.js";
@@ -22,6 +23,7 @@ Commands:
 
 Flags:
   --help                               Show help (also after a command: "promsd sd --help").
+  --version                            Show the version, as "promtool --version" does.
 `;
 
 const CHECK_CONFIG_USAGE = `usage: promsd check config [<flags>] <config-files>...
@@ -58,6 +60,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await runStartCommand(rest, io);
       case "run":
         return await runDaemon(rest, { stdout: io.stdout, stderr: io.stderr, ...(io.logger === undefined ? {} : { logger: io.logger }) });
+      case "--version":
+      case "version":
+        io.stdout(versionText("promsd"));
+        return 0;
       case undefined:
       case "help":
       case "--help":

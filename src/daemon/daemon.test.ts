@@ -73,6 +73,8 @@ test("daemon: serves discovered targets over http_sd, the targets API and /metri
     assert.ok(metrics.includes(name), name);
   }
   assert.match(metrics, /promsd_targets\{job="node",state="dropped"\} 1/);
+  // Every Prometheus binary has <name>_build_info; promsd's carries node's version where Go's would be.
+  assert.match(metrics, /^promsd_build_info\{version="\d+\.\d+\.\d+[^"]*",revision="[^"]+",branch="[^"]+",nodeversion="v\d+[^"]*",platform="\w+\/\w+"\} 1$/m);
 });
 
 test("daemon: status/config never shows a secret", async (t) => {
@@ -84,7 +86,7 @@ test("daemon: status/config never shows a secret", async (t) => {
 
 test("daemon: POST /-/reload of a broken config keeps the running config and providers, metric 0; fixed, it applies, metric 1", async (t) => {
   const parsed = parseDaemonFlags(["--web.enable-lifecycle"]);
-  assert.ok(parsed !== "help");
+  assert.ok(parsed !== "help" && parsed !== "version");
   const { daemon, configFile } = await startDaemon(t, STATIC_CONFIG, { enableLifecycle: parsed.enableLifecycle });
   await waitFor(async () => (await sdTargets(daemon, "web")).length === 1, { timeoutMs: 15_000, description: "web targets" });
   const providersBefore = daemon.manager.providerStatuses().map((p) => p.name).sort();

@@ -102,12 +102,13 @@ const SPECS: Readonly<Record<string, FlagSpec>> = {
   },
 };
 
-/** Returns the flags, or "help" when -h/--help was given. Throws FlagError. */
-export function parseDaemonFlags(argv: readonly string[]): DaemonFlags | "help" {
+/** Returns the flags, "help" when -h/--help was given, "version" for --version. Throws FlagError. */
+export function parseDaemonFlags(argv: readonly string[]): DaemonFlags | "help" | "version" {
   const flags: Mutable<DaemonFlags> = { ...DEFAULT_FLAGS };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
     if (arg === "-h" || arg === "--help") return "help";
+    if (arg === "--version") return "version";
     if (!arg.startsWith("--")) throw new FlagError(`unexpected ${arg}, try --help`);
     const eq = arg.indexOf("=");
     let name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
@@ -131,5 +132,5 @@ export function parseDaemonFlags(argv: readonly string[]): DaemonFlags | "help" 
 
 export function daemonUsage(): string {
   const lines = Object.entries(SPECS).map(([name, spec]) => `  --${spec.isBoolean ? `[no-]${name}` : `${name}=VALUE`}\n      ${spec.help}`);
-  return `usage: promsd run [<flags>]\n\nServe discovered targets over http_sd, file_sd and a Prometheus-compatible API.\n\nFlags:\n  -h, --help\n      Show this help.\n${lines.join("\n")}\n`;
+  return `usage: promsd run [<flags>]\n\nServe discovered targets over http_sd, file_sd and a Prometheus-compatible API.\n\nFlags:\n  -h, --help\n      Show this help.\n  --version\n      Show the version (as promtool --version does).\n${lines.join("\n")}\n`;
 }

@@ -2,6 +2,7 @@
  * `promsd run [flags]`: parses flags, starts the Daemon, reloads on SIGHUP, shuts down gracefully on SIGTERM
  * and SIGINT (or `POST /-/quit`). Resolves with the process exit code; the CLI calls `process.exit` with it.
  */
+import { versionText } from "../build-info.js";
 import { createLogger, type Logger } from "../logging.js";
 import { Daemon } from "./daemon.js";
 import { daemonUsage, FlagError, parseDaemonFlags } from "./flags.js";
@@ -29,6 +30,10 @@ export async function runDaemon(argv: readonly string[], options: RunDaemonOptio
   }
   if (flags === "help") {
     out(daemonUsage());
+    return 0;
+  }
+  if (flags === "version") {
+    out(versionText("promsd"));
     return 0;
   }
   const logger = options.logger ?? createLogger({ level: flags.logLevel, format: flags.logFormat });

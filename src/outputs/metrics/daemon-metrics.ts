@@ -3,6 +3,7 @@
  * `prometheus_sd_*` metrics come from the discovery manager, which registers them on the same registry.
  */
 import type { Counter, Gauge, Registry } from "prom-client";
+import { buildInfo } from "../../build-info.js";
 import { counter, gauge } from "../../metrics/registry.js";
 
 export interface DaemonMetrics {
@@ -17,6 +18,13 @@ export interface DaemonMetrics {
 
 /** Registers (or finds) the promsd_* metrics on `registry`. */
 export function createDaemonMetrics(registry: Registry): DaemonMetrics {
+  // As every Prometheus binary's `<name>_build_info`: constant 1, the build in the labels.
+  const info = buildInfo();
+  gauge(registry, {
+    name: "promsd_build_info",
+    help: "A metric with a constant '1' value labeled by version, revision, branch, nodeversion and platform from which promsd was built.",
+    labelNames: ["version", "revision", "branch", "nodeversion", "platform"],
+  }).set({ version: info.version, revision: info.revision, branch: info.branch, nodeversion: info.nodeVersion, platform: info.platform }, 1);
   return {
     httpSdRequests: counter(registry, {
       name: "promsd_http_sd_requests_total",
