@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
-import { silentLogger } from "../logging.js";
+import { silentLogger, type Logger } from "../logging.js";
+import { recordingLogger, type LogRecord } from "../manager/manager-harness.js";
 import { tempDir, waitFor } from "../testing/index.js";
 import { Daemon } from "./daemon.js";
 import { DEFAULT_FLAGS, parseDaemonFlags, type DaemonFlags } from "./flags.js";
@@ -23,7 +24,7 @@ scrape_configs:
       - targets: ["web-0:8080"]
 `;
 
-async function startDaemon(t: { after(fn: () => unknown): void }, config: string | undefined, flags: Partial<DaemonFlags> = {}, initialTimeoutMs?: number) {
+async function startDaemon(t: { after(fn: () => unknown): void }, config: string | undefined, flags: Partial<DaemonFlags> = {}, initialTimeoutMs?: number, logger: Logger = silentLogger) {
   const dir = await tempDir(t);
   const configFile = join(dir, "prometheus.yml");
   if (config !== undefined) await writeFile(configFile, config);
@@ -36,7 +37,7 @@ async function startDaemon(t: { after(fn: () => unknown): void }, config: string
       discoveryReloadIntervalMs: 0,
       ...flags,
     },
-    logger: silentLogger,
+    logger,
     ...(initialTimeoutMs === undefined ? {} : { initialTimeoutMs }),
   });
   t.after(() => daemon.close());
@@ -262,4 +263,16 @@ test("daemon: a job whose provider never delivered answers 503 everywhere, also 
   assert.equal(job.data.waitingFor.length, 1);
   await waitFor(async () => (await readdir(outDir)).includes("node.json"), { timeoutMs: 15_000, description: "node.json written" });
   assert.deepEqual(await readdir(outDir), ["node.json"], "no empty consul.json for a job never delivered");
+});
+
+test("daemon: listening beyond loopback warns that the UI and APIs are reachable without authentication", async (t) => {
+  const quiet: LogRecord[] = [];
+  await startDaemon(t, STATIC_CONFIG, {}, undefined, recordingLogger(quiet));
+  assert.deepEqual(quiet.filter((r) => /without authentication/.test(r.message)), [], "127.0.0.1: no warning");
+  const logs: LogRecord[] = [];
+  // Bound on every interface for a moment; the test itself only talks to 127.0.0.1.
+  const { daemon } = await startDaemon(t, STATIC_CONFIG, { listenAddress: "0.0.0.0:0" }, undefined, recordingLogger(logs));
+  const warning = logs.find((r) => r.level === "warn" && /without authentication/.test(r.message));
+  assert.match(warning?.message ?? "", /^Listening on non-loopback address 0\.0\.0\.0: the web UI and every API/);
+  await daemon.close();
 });

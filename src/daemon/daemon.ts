@@ -20,6 +20,7 @@ import { sleep } from "../providers/polling.js";
 import type { ProviderDefinition } from "../providers/provider.js";
 import type { TargetsView } from "../targets/types.js";
 import { FileSdWriter } from "../outputs/file-sd/file-sd-writer.js";
+import { exposureWarning } from "../outputs/http/exposure.js";
 import { HttpServer, parseListenAddress } from "../outputs/http/server.js";
 import type { Router } from "../outputs/http/router.js";
 import { createDaemonMetrics, type DaemonMetrics } from "../outputs/metrics/daemon-metrics.js";
@@ -128,6 +129,9 @@ export class Daemon {
     this.#metrics.lastReloadSuccessful.set(1);
     this.#metrics.lastReloadSuccessTimestamp.set(Date.now() / 1000);
     logger.info({ address: this.#server.url, config: config.file, jobs: config.scrapeConfigs.length, profile: flags.profile }, "promsd is listening");
+    // No web config support yet (issue 15): pass its protection here once there is one.
+    const exposure = exposureWarning(parseListenAddress(flags.listenAddress).host, undefined);
+    if (exposure !== undefined) logger.warn({ address: flags.listenAddress }, exposure);
   }
 
   /** Creates the manager and the scrape side (TargetSync) and applies the first config. */

@@ -86,6 +86,15 @@ test("ui: / falls back to the placeholder page when the UI was not built", async
   assert.equal(res.body, "placeholder");
 });
 
+test("ui: Prometheus's /targets and /service-discovery redirect to the UI's pages", async (t) => {
+  const { router } = await setup(t);
+  for (const [path, location] of [["/targets", "/#/targets"], ["/service-discovery", "/#/sd"]] as const) {
+    const res = await router.inject({ path });
+    assert.equal(res.status, 302, path);
+    assert.equal(res.headers["location"], location, path);
+  }
+});
+
 test("ui: /api/v1/promsd/targets gives a job's targets with the rule that dropped each", async (t) => {
   const { router } = await setup(t);
   const res = await router.inject({ path: "/api/v1/promsd/targets?job=node" });

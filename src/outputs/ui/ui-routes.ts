@@ -17,8 +17,19 @@ export interface UiOptions {
   readonly uiDir?: string;
 }
 
+/** Prometheus's page paths, as its users type them, and the UI pages that answer them. */
+export const PROMETHEUS_PAGE_REDIRECTS: Readonly<Record<string, string>> = {
+  "/targets": "/#/targets",
+  "/service-discovery": "/#/sd",
+};
+
+function redirectTo(location: string): HttpResponse {
+  return { status: 302, headers: { location, "content-type": "text/plain; charset=utf-8" }, body: `Found: ${location}\n` };
+}
+
 export function addUiRoutes(router: Router, options: UiOptions): Router {
   const assets = new StaticAssets(options.uiDir ?? defaultUiDir(), options.fallbackPage);
+  for (const [path, location] of Object.entries(PROMETHEUS_PAGE_REDIRECTS)) router.get(path, () => redirectTo(location));
   return router
     .get("/", (request) => assets.handle(request))
     .get("/assets/", (request) => assets.handle(request), { isPrefix: true })
