@@ -2,14 +2,14 @@
  * Differential test against the reference promtool 2.42 (prometheus-oracle.md): promtool and
  * `promsd sd --profile=v2.42` reach the same fake api.digitalocean.com through `proxy_url` (a loopback
  * CONNECT proxy) and `tls_config.ca_file`, from the config alone; neither resolves the API's name (the
- * proxy receives it in CONNECT), so nothing leaves loopback. 2.42 has no databases role: that role is
+ * proxy receives it in CONNECT), and both run in a loopback-only network namespace besides (openLoopbackNetns). 2.42 has no databases role: that role is
  * proven by Prometheus's own fixtures in digitalocean.test.ts.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import type { FakeAnswer } from "../../testing/cloud/api-fake.js";
-import { assertSameSdEntries, createLimiter, runPromtoolAndPromsd, tempDir, writeOneJobConfig } from "../../testing/index.js";
+import { assertSameSdEntries, createLimiter, openLoopbackNetns, runPromtoolAndPromsd, tempDir, writeOneJobConfig } from "../../testing/index.js";
 import { startFakeDigitalOcean } from "./fake-digitalocean.js";
 
 const fixture = (name: string): Record<string, unknown>[] => (JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8")) as { droplets: Record<string, unknown>[] }).droplets;
@@ -41,13 +41,15 @@ test("digitalocean (oracle): promtool 2.42 and promsd sd print the same targets 
   await Promise.all(CORPUS.map((c) => limit(async () => {
     const dir = await tempDir(t);
     const fake = await startFakeDigitalOcean(dir, { token: "tok", state: { droplets: c.droplets ?? [], databases: [] } });
+    const netns = await openLoopbackNetns(dir, fake.ports);
     try {
       if (c.answer) fake.answerAlways(c.answer);
       await writeOneJobConfig(dir, "digitalocean_sd_configs", `bearer_token: tok\nport: 9100\n${fake.clientYaml}`);
-      const want = assertSameSdEntries(await runPromtoolAndPromsd(dir, { timeoutMs: 2000 }), c.name);
+      const want = assertSameSdEntries(await runPromtoolAndPromsd(dir, { timeoutMs: 2000, commandPrefix: netns.commandPrefix }), c.name);
       compared += want.length;
       assert.deepEqual([...new Set(fake.requests.map((r) => r.host))], ["api.digitalocean.com"], c.name);
     } finally {
+      await netns.close();
       await fake.close();
     }
   })));

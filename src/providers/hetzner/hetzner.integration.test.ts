@@ -2,12 +2,13 @@
  * Differential test against the reference promtool 2.42 (prometheus-oracle.md): promtool and
  * `promsd sd --profile=v2.42` reach the same fake Hetzner (api.hetzner.cloud / robot-ws.your-server.de on
  * loopback) through `proxy_url` (a CONNECT proxy) and `tls_config.ca_file`, from the config alone. The
- * clients never resolve the API host names (the proxy gets the name in CONNECT), so nothing leaves loopback.
+ * clients never resolve the API host names (the proxy gets the name in CONNECT; checked with strace: promtool's only
+ * connect() is to the proxy), and both run in a loopback-only network namespace besides (openLoopbackNetns).
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { assertSameSdEntries, createLimiter, runPromtoolAndPromsd, tempDir, writeOneJobConfig } from "../../testing/index.js";
+import { assertSameSdEntries, createLimiter, openLoopbackNetns, runPromtoolAndPromsd, tempDir, writeOneJobConfig } from "../../testing/index.js";
 import type { FakeAnswer } from "../../testing/cloud/api-fake.js";
 import { startFakeHetzner, type HetznerState } from "./fake-hetzner.js";
 
@@ -42,15 +43,17 @@ test("hetzner (oracle): promtool 2.42 and promsd sd print the same targets for e
   await Promise.all(CORPUS.map((c) => limit(async () => {
     const dir = await tempDir(t);
     const fake = await startFakeHetzner(dir, { token: "tok", robotAuth: "u:p", state: { servers, networks, robotServers, ...c.state } });
+    const netns = await openLoopbackNetns(dir, fake.ports);
     try {
       if (c.answer) fake.answerAlways(c.answer);
       const auth = c.role === "hcloud" ? "bearer_token: tok" : "basic_auth: {username: u, password: p}";
       await writeOneJobConfig(dir, "hetzner_sd_configs", `role: ${c.role}\n${auth}\nport: 9100\n${fake.clientYaml}`);
-      const want = assertSameSdEntries(await runPromtoolAndPromsd(dir, { timeoutMs: 2000 }), c.name);
+      const want = assertSameSdEntries(await runPromtoolAndPromsd(dir, { timeoutMs: 2000, commandPrefix: netns.commandPrefix }), c.name);
       compared += want.length;
       const hosts = new Set(fake.requests.map((r) => r.host));
       assert.deepEqual([...hosts], [c.role === "hcloud" ? "api.hetzner.cloud" : "robot-ws.your-server.de"], c.name);
     } finally {
+      await netns.close();
       await fake.close();
     }
   })));

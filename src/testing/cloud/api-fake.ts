@@ -42,6 +42,8 @@ export interface ApiFake {
   /** `http://127.0.0.1:P` (plain) or `https://127.0.0.1:P` (TLS). */
   readonly origin: string;
   readonly requests: FakeRequest[];
+  /** Every loopback port a client may dial (the fake, and the proxy when there is one), for openLoopbackNetns. */
+  readonly ports: readonly number[];
   /** TLS fakes only: the CA to trust and the CONNECT proxy that leads to the fake. */
   readonly caFile: string | undefined;
   readonly proxy: ConnectProxy | undefined;
@@ -102,6 +104,7 @@ export async function startApiFake(options: ApiFakeOptions): Promise<ApiFake> {
   return {
     origin: server.origin,
     requests,
+    ports: proxy ? [server.port, Number(new URL(proxy.url).port)] : [server.port],
     caFile: certs?.caFile,
     proxy,
     clientYaml: proxy && certs ? `proxy_url: ${proxy.url}\ntls_config: {ca_file: ${certs.caFile}}` : "",
