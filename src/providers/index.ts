@@ -15,6 +15,7 @@ import { openstackProvider } from "./openstack/provider.js";
 import { ovhcloudProvider } from "./ovhcloud/provider.js";
 import { digitalOceanProvider } from "./digitalocean/provider.js";
 import { eurekaProvider } from "./eureka/provider.js";
+import { vultrProvider } from "./vultr/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   staticProvider,
@@ -31,6 +32,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   ovhcloudProvider,
   digitalOceanProvider,
   eurekaProvider,
+  vultrProvider,
 ];
 
 /**
