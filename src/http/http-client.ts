@@ -32,7 +32,7 @@ export interface HttpResponse {
 export interface HttpRequestOptions {
   readonly signal: AbortSignal;
   /** GET by default. A POST/PUT body is resent on 307/308; 301/302/303 turn the request into a GET, as Go's client does. */
-  readonly method?: "GET" | "POST" | "PUT";
+  readonly method?: "GET" | "HEAD" | "POST" | "PUT";
   readonly body?: string | Buffer;
   readonly headers?: Readonly<Record<string, string>>;
   /** Deadline for the whole exchange: connect, redirects, headers and body (streams: until the stream ends). */
@@ -61,6 +61,8 @@ export interface HttpClientOptions {
   readonly dialerName: string;
   readonly registry?: Registry;
   readonly logger?: Logger;
+  /** Send every `http:` request over this unix socket (see TransportOptions.socketPath). */
+  readonly socketPath?: string;
 }
 
 /** A non-2xx answer to a streaming request. */
@@ -104,7 +106,7 @@ class NodeHttpClient implements HttpClient {
     this.#config = config;
     this.#userAgent = options.userAgent ?? PROMSD_USER_AGENT;
     const dials = options.registry === undefined ? noDialTracking : createDialTracker(options.registry, options.dialerName);
-    this.#transport = new Transport({ tls: config.tlsConfig, selectProxy: createProxySelector(config), proxyConnectHeader: config.proxyConnectHeader, dials });
+    this.#transport = new Transport({ tls: config.tlsConfig, selectProxy: createProxySelector(config), proxyConnectHeader: config.proxyConnectHeader, dials, socketPath: options.socketPath });
     this.#oauth2 = config.oauth2 && new OAuth2TokenSource(config.oauth2, dials);
   }
 
@@ -214,7 +216,7 @@ class NodeHttpClient implements HttpClient {
       const status = response.statusCode ?? 0;
       if (!this.#config.followRedirects || !REDIRECT_STATUSES.has(status) || location === undefined) return response;
       response.resume();
-      if (status !== 307 && status !== 308 && method !== "GET") {
+      if (status !== 307 && status !== 308 && method !== "GET" && method !== "HEAD") {
         method = "GET";
         body = undefined;
       }

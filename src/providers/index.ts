@@ -16,6 +16,7 @@ import { ovhcloudProvider } from "./ovhcloud/provider.js";
 import { digitalOceanProvider } from "./digitalocean/provider.js";
 import { eurekaProvider } from "./eureka/provider.js";
 import { vultrProvider } from "./vultr/provider.js";
+import { dockerProvider } from "./docker/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   staticProvider,
@@ -33,6 +34,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   digitalOceanProvider,
   eurekaProvider,
   vultrProvider,
+  dockerProvider,
 ];
 
 /**
