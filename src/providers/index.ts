@@ -17,6 +17,7 @@ import { digitalOceanProvider } from "./digitalocean/provider.js";
 import { eurekaProvider } from "./eureka/provider.js";
 import { vultrProvider } from "./vultr/provider.js";
 import { dockerProvider } from "./docker/provider.js";
+import { ionosProvider } from "./ionos/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   staticProvider,
@@ -35,6 +36,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   eurekaProvider,
   vultrProvider,
   dockerProvider,
+  ionosProvider,
 ];
 
 /**
