@@ -19,3 +19,13 @@ for (const [value, modulus, want] of table) {
 test("hashmod: modulus 1 is always 0", () => {
   assert.equal(hashmod("anything", 1n), 0n);
 });
+
+test("hashmod: a number modulus gives the same value as a number; a bad modulus is a RangeError", () => {
+  for (const [value, modulus, want] of table) {
+    if (modulus > BigInt(Number.MAX_SAFE_INTEGER)) continue;
+    const result: number = hashmod(value, Number(modulus));
+    assert.equal(result, Number(want), `${value} mod ${modulus}`);
+  }
+  for (const bad of [0, -1, 1.5, Number.NaN, 2 ** 60]) assert.throws(() => hashmod("x", bad), RangeError, String(bad));
+  assert.throws(() => hashmod("x", 0n), RangeError);
+});

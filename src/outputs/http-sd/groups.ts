@@ -105,7 +105,7 @@ function shardOf(address: string, shards: number): number {
       shardCache.set(shards, byAddress);
       byAddress.clear();
     }
-    value = Number(hashmod(address, BigInt(shards)));
+    value = hashmod(address, shards);
     byAddress.set(address, value);
     cachedShardCount++;
   }
