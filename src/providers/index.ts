@@ -18,6 +18,7 @@ import { eurekaProvider } from "./eureka/provider.js";
 import { vultrProvider } from "./vultr/provider.js";
 import { dockerProvider } from "./docker/provider.js";
 import { ionosProvider } from "./ionos/provider.js";
+import { ec2Provider } from "./ec2/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   staticProvider,
@@ -37,6 +38,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   vultrProvider,
   dockerProvider,
   ionosProvider,
+  ec2Provider,
 ];
 
 /**
