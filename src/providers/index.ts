@@ -19,6 +19,7 @@ import { vultrProvider } from "./vultr/provider.js";
 import { dockerProvider } from "./docker/provider.js";
 import { ionosProvider } from "./ionos/provider.js";
 import { ec2Provider } from "./ec2/provider.js";
+import { dockerSwarmProvider } from "./dockerswarm/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   staticProvider,
@@ -39,6 +40,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   dockerProvider,
   ionosProvider,
   ec2Provider,
+  dockerSwarmProvider,
 ];
 
 /**
