@@ -20,6 +20,7 @@ import { dockerProvider } from "./docker/provider.js";
 import { ionosProvider } from "./ionos/provider.js";
 import { ec2Provider } from "./ec2/provider.js";
 import { dockerSwarmProvider } from "./dockerswarm/provider.js";
+import { tritonProvider } from "./triton/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   staticProvider,
@@ -41,6 +42,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   ionosProvider,
   ec2Provider,
   dockerSwarmProvider,
+  tritonProvider,
 ];
 
 /**

@@ -6,7 +6,7 @@ import { parseOvhcloudConfig, type OvhcloudConfig } from "./config.js";
 import { createOvhcloudDiscoverer } from "./discoverer.js";
 import { startFakeOvhApi, TEST_CREDENTIALS, type FakeOvhApi } from "./fake-ovh-api.js";
 import { parseIpList } from "./ip-list.js";
-import { goQueryEscape, serverPath } from "./services.js";
+import { serverPath } from "./services.js";
 
 const credentials = `application_key: ${TEST_CREDENTIALS.applicationKey}\napplication_secret: ${TEST_CREDENTIALS.applicationSecret}\nconsumer_key: ${TEST_CREDENTIALS.consumerKey}`;
 
@@ -47,7 +47,7 @@ test("ovhcloud ip list: Prometheus's TestParseIPs cases", () => {
 });
 
 test("ovhcloud paths: names are query-escaped and joined as Go's path.Join does", () => {
-  assert.equal(goQueryEscape("a b/c*'"), "a+b%2Fc%2A%27");
+  assert.equal(serverPath("vps", "a b/c*'"), "/vps/a+b%2Fc%2A%27");
   assert.equal(serverPath("vps", "vps-1.ovh.net", "ips"), "/vps/vps-1.ovh.net/ips");
   assert.equal(serverPath("dedicated_server", "..", "ips"), "/dedicated/ips");
 });

@@ -6,6 +6,7 @@
 import { GoStruct } from "../../cloud/go-json.js";
 import { SourceError } from "../../errors.js";
 import type { LabelSet } from "../../model/labels.js";
+import { queryEscape } from "../../targets/scrape-url.js";
 import type { OvhcloudService } from "./config.js";
 import { parseIpList, pickAddresses, type ParsedIp } from "./ip-list.js";
 
@@ -14,21 +15,10 @@ export const META_PREFIX = "__meta_ovhcloud_";
 /** The list call's path per service. */
 export const SERVICE_PATHS: Readonly<Record<OvhcloudService, string>> = Object.freeze({ vps: "/vps", dedicated_server: "/dedicated/server" });
 
-/** Go's url.QueryEscape: everything but letters, digits and `-_.~` is %XX, a space is `+`. */
-export function goQueryEscape(text: string): string {
-  return [...Buffer.from(text, "utf8")]
-    .map((byte) => {
-      const char = String.fromCharCode(byte);
-      if (/[A-Za-z0-9\-_.~]/.test(char)) return char;
-      return byte === 0x20 ? "+" : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
-    })
-    .join("");
-}
-
 /** Go's path.Join for `/<service>/<escaped name>[/ips]`: `.` and `..` names are cleaned away as Go does. */
 export function serverPath(service: OvhcloudService, name: string, suffix = ""): string {
   const parts: string[] = [];
-  for (const part of [...SERVICE_PATHS[service].split("/"), goQueryEscape(name), suffix]) {
+  for (const part of [...SERVICE_PATHS[service].split("/"), queryEscape(name), suffix]) {
     if (part === "" || part === ".") continue;
     if (part === "..") parts.pop();
     else parts.push(part);

@@ -7,6 +7,7 @@
  * (./tls-fake.ts, ./connect-proxy.ts), so promtool and promsd reach it from `proxy_url` + `tls_config.ca_file`.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import type { ServerOptions } from "node:https";
 import { startServer, type TestServer } from "../../http/test-support.js";
 import { startConnectProxy, type ConnectProxy } from "./connect-proxy.js";
 import { generateHostCerts } from "./tls-fake.js";
@@ -61,6 +62,8 @@ export interface ApiFakeOptions {
   readonly route: FakeRoute;
   /** Serve HTTPS with a certificate for these hosts behind a CONNECT proxy; `dir` holds the certificates. */
   readonly tls?: { readonly dir: string; readonly hosts: readonly string[] };
+  /** Serve HTTPS on 127.0.0.1 with these server options instead (own certificates, a required client certificate, …); no proxy. */
+  readonly serverTls?: ServerOptions;
 }
 
 async function readRequestBody(request: IncomingMessage): Promise<string> {
@@ -99,7 +102,7 @@ export async function startApiFake(options: ApiFakeOptions): Promise<ApiFake> {
       requests.push(recorded);
       send(response, queue.shift() ?? always ?? route(recorded) ?? { status: 404, body: { error: "not found" } });
     });
-  }, certs ? { tls: { cert: certs.cert, key: certs.key } } : {});
+  }, certs ? { tls: { cert: certs.cert, key: certs.key } } : options.serverTls ? { tls: options.serverTls } : {});
   const proxy = certs ? await startConnectProxy({ target: server.port }) : undefined;
   return {
     origin: server.origin,
