@@ -21,6 +21,7 @@ import { ionosProvider } from "./ionos/provider.js";
 import { ec2Provider } from "./ec2/provider.js";
 import { dockerSwarmProvider } from "./dockerswarm/provider.js";
 import { tritonProvider } from "./triton/provider.js";
+import { scalewayProvider } from "./scaleway/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   staticProvider,
@@ -43,6 +44,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   ec2Provider,
   dockerSwarmProvider,
   tritonProvider,
+  scalewayProvider,
 ];
 
 /**
