@@ -10,13 +10,22 @@ export abstract class PromsdError extends Error {
  * Prometheus's own words (so users can search for it) and a hint:
  * `prometheus.yml:14: scrape_configs[2].relabel_configs[0].action: unknown relabel action "replce"; expected one of replace, keep, …`
  */
+/**
+ * go-yaml's syntax errors carry their own line (`yaml: line 4: did not find expected key`); the message
+ * already starts with the file and line, so one line number is enough (`indent.yml:5: yaml: did not find …`).
+ * `problem` keeps go-yaml's text for the places that print Prometheus's own output.
+ */
+function withoutYamlLine(problem: string): string {
+  return problem.replace(/^yaml: line \d+: /, "yaml: ");
+}
+
 export class ConfigError extends PromsdError {
   override readonly code = "PROMSD_CONFIG_INVALID";
   override readonly name = "ConfigError";
   /** The message Prometheus itself prints for this problem (without file context). */
   readonly problem: string;
   constructor(readonly at: ConfigLocation, problem: string, hint?: string, options?: ErrorOptions) {
-    super(`${at.describe()}: ${problem}${hint ? `; ${hint}` : ""}`, options);
+    super(`${at.describe()}: ${withoutYamlLine(problem)}${hint ? `; ${hint}` : ""}`, options);
     this.problem = problem;
   }
 }

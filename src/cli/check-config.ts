@@ -7,18 +7,29 @@
  *
  * After loading, promtool checks a little more than Prometheus does, and so do we (`checkLoadedConfig`):
  * credential and TLS files must exist, a client cert needs its key, and every static target must survive
- * target building (`instance <i> in group <source>: <reason>`). promtool's rule-file and file_sd checks are
- * not reproduced: promsd reads neither rules nor, here, file_sd files.
+ * target building (`instance <i> in group <source>: <reason>`), and so must every target in the file_sd files
+ * the patterns match now (`checking SD file "<pattern>": <decode error>`; a pattern matching nothing is a
+ * WARNING). promtool's rule-file checks are not reproduced: promsd reads no rules.
  */
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import type { TlsConfig } from "../config/http-client.js";
 import { loadConfigFile } from "../config/prometheus-config.js";
 import type { PrometheusConfig, ScrapeConfig } from "../config/types.js";
 import { ConfigError } from "../errors.js";
 import { goQuote } from "../model/go-quote.js";
+import { ADDRESS_LABEL } from "../model/labels.js";
 import type { Profile } from "../profile.js";
+import type { FileSdConfig } from "../providers/file/config.js";
+import { decodeFile, goErrno } from "../providers/file/file-reader.js";
+import { goGlob } from "../providers/file/glob.js";
 import type { StaticConfig } from "../providers/static/config.js";
 import { buildTarget, failureMessage } from "../targets/build.js";
+import type { TargetGroup } from "../model/target-group.js";
+
+/** A problem promtool reports without file context (`checking SD file …`); printed as it is. */
+class CheckError extends Error {
+  override readonly name = "CheckError";
+}
 
 export interface CheckConfigIo {
   readonly stdout: (text: string) => void;
@@ -36,11 +47,11 @@ export async function runCheckConfig(files: readonly string[], io: CheckConfigIo
     io.stdout(`Checking ${file}\n`);
     try {
       const config = await loadConfigFile(file, { profile: options.profile });
-      await checkLoadedConfig(config);
+      await checkLoadedConfig(config, (warning) => io.stdout(`  WARNING: ${warning}\n`));
       for (const warning of config.warnings) io.stdout(`  WARNING: ${warning.at.describe()}: ${warning.message}\n`);
       io.stdout(` SUCCESS: ${file} is valid prometheus config file syntax\n`);
     } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
+      if (!(error instanceof ConfigError) && !(error instanceof CheckError)) throw error;
       io.stderr(`  FAILED: ${error.message}\n`);
       exitCode = 1;
     }
@@ -49,8 +60,8 @@ export async function runCheckConfig(files: readonly string[], io: CheckConfigIo
   return exitCode;
 }
 
-/** promtool's checks after loading, in its order, per job; throws the first problem as a ConfigError. */
-export async function checkLoadedConfig(config: PrometheusConfig): Promise<void> {
+/** promtool's checks after loading, in its order, per job; throws the first problem (ConfigError or CheckError). */
+export async function checkLoadedConfig(config: PrometheusConfig, warn: (text: string) => void = () => {}): Promise<void> {
   for (const job of config.scrapeConfigs) {
     const fail = (problem: string, hint: string): never => {
       throw new ConfigError(job.at, problem, hint);
@@ -59,7 +70,40 @@ export async function checkLoadedConfig(config: PrometheusConfig): Promise<void>
     const missing = await statError(credentialsFile);
     if (missing) fail(`error checking authorization credentials or bearer token file ${goQuote(credentialsFile)}: ${missing}`, "create the file or fix the path");
     if (job.httpClient) await checkTlsFiles(job.httpClient.tlsConfig, fail);
-    checkStaticTargets(job, config.profile, fail);
+    // In the order of the job's SD configs, as promtool walks them.
+    for (const sd of job.sdConfigs) {
+      if (sd.provider === "static") checkTargets(job, (sd.config as StaticConfig).groups, config.profile, fail);
+      if (sd.provider === "file") await checkFileSdFiles(job, sd.config as FileSdConfig, config.profile, warn);
+    }
+  }
+}
+
+/**
+ * promtool's file_sd check: every file each pattern matches now is decoded as the file discoverer would, and
+ * its targets must survive target building. Its groups carry no source and no `__meta_filepath` (promtool
+ * decodes them bare), so a failure reads `instance 0 in group : no address`, as promtool's does.
+ */
+async function checkFileSdFiles(job: ScrapeConfig, config: FileSdConfig, profile: Profile, warn: (text: string) => void): Promise<void> {
+  for (const pattern of config.files) {
+    const paths = await goGlob(pattern);
+    if (paths.length === 0) warn(`file ${goQuote(pattern)} for file_sd in scrape job ${goQuote(job.jobName)} does not exist`);
+    for (const path of paths) {
+      let groups: TargetGroup[];
+      try {
+        let bytes: Buffer;
+        try {
+          bytes = await readFile(path);
+        } catch (error) {
+          throw new Error(`open ${path}: ${goErrno(error)}`);
+        }
+        groups = decodeFile(path, bytes, config.scheme).map((g) => ({ source: "", labels: g.labels, targets: g.targets.map((address) => ({ [ADDRESS_LABEL]: address })) }));
+      } catch (error) {
+        throw new CheckError(`checking SD file ${goQuote(pattern)}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      checkTargets(job, groups, profile, (problem) => {
+        throw new CheckError(problem);
+      });
+    }
   }
 }
 
@@ -72,15 +116,12 @@ async function checkTlsFiles(tls: TlsConfig, fail: (problem: string, hint: strin
   }
 }
 
-function checkStaticTargets(job: ScrapeConfig, profile: Profile, fail: (problem: string, hint: string) => never): void {
-  for (const sd of job.sdConfigs) {
-    if (sd.provider !== "static") continue;
-    for (const group of (sd.config as StaticConfig).groups) {
-      group.targets.forEach((target, index) => {
-        const built = buildTarget(target, group.labels, job, profile, { source: group.source, index });
-        if (built.kind === "failed") fail(failureMessage(built.target), "fix the target or the relabel rules that produce its address");
-      });
-    }
+function checkTargets(job: ScrapeConfig, groups: readonly TargetGroup[], profile: Profile, fail: (problem: string, hint: string) => never): void {
+  for (const group of groups) {
+    group.targets.forEach((target, index) => {
+      const built = buildTarget(target, group.labels, job, profile, { source: group.source, index });
+      if (built.kind === "failed") fail(failureMessage(built.target), "fix the target or the relabel rules that produce its address");
+    });
   }
 }
 

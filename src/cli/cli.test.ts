@@ -108,15 +108,18 @@ test("cli sd: unknown job lists the jobs on stderr and exits 1", async (t) => {
   assert.deepEqual(run, { code: 1, stdout: "", stderr: "Job nope not found. Select one of:\n\tnode\n\tfiles\n\tempty\n" });
 });
 
-test("cli sd: load errors and bad flags exit 1 with promtool's texts", async (t) => {
+test("cli sd: load errors show check config's file:line:path and hint; bad flags exit 1 with promtool's texts", async (t) => {
   const dir = await tempDir(t);
-  await writeFiles(dir, { "bad.yml": "scrape_configs: [{job_name: a, foo: 1}]\n" });
+  await writeFiles(dir, { "bad.yml": "scrape_configs: [{job_name: a, foo: 1}]\n", "indent.yml": "scrape_configs:\n- job_name: a\n  static_configs:\n  - targets: [a]\n   labels: {}\n" });
+  for (const file of ["bad.yml", "indent.yml"]) {
+    const sd = await runCli(["sd", file, "a"], dir);
+    const check = await runCli(["check", "config", file], dir);
+    const failed = /^ {2}FAILED: ([\s\S]*)$/.exec(check.stderr)?.[1];
+    assert.ok(failed !== undefined, check.stderr);
+    assert.deepEqual(sd, { code: 1, stdout: "", stderr: `Cannot load config ${failed}` }, file);
+  }
   const bad = await runCli(["sd", "bad.yml", "a"], dir);
-  assert.deepEqual(bad, {
-    code: 1,
-    stdout: "",
-    stderr: "Cannot load config parsing YAML file bad.yml: yaml: unmarshal errors:\n  line 1: field foo not found in type config.ScrapeConfig\n",
-  });
+  assert.equal(bad.stderr, 'Cannot load config bad.yml:1: scrape_configs[0].foo: yaml: unmarshal errors:\n  line 1: field foo not found in type config.ScrapeConfig; remove it or check its indentation\n');
   const missing = await runCli(["sd", "missing.yml", "a"], dir);
   assert.deepEqual(missing, { code: 1, stdout: "", stderr: "promsd: error: path 'missing.yml' does not exist, try --help\n" });
   const timeout = await runCli(["sd", "--timeout=1x", "bad.yml", "a"], dir);

@@ -124,11 +124,12 @@ function goSingleQuote(text: string): string {
 }
 
 /**
- * Prometheus's `config.LoadFile` error text: read errors as they are, everything else wrapped as
- * `parsing YAML file <file>: <problem>` (promsd's location and hint are left out to stay byte-identical).
+ * After promtool's `Cannot load config `, the message `promsd check config` prints: file, line, YAML path,
+ * Prometheus's text and a hint (promtool prints `parsing YAML file <file>: <problem>`). Deliberately not
+ * byte-identical on stderr: the JSON on stdout is what is diffed, the error is read by people.
  */
-function loadErrorText(file: string, error: ConfigError): string {
-  return error.problem.startsWith("open ") ? error.problem : `parsing YAML file ${file}: ${error.problem}`;
+function loadErrorText(error: ConfigError): string {
+  return error.problem.startsWith("open ") ? error.problem : error.message;
 }
 
 /** The whole `sd` command; resolves to the exit code. */
@@ -163,7 +164,7 @@ export async function runSdCommand(argv: readonly string[], io: CliIo): Promise<
     config = await loadConfigFile(configFile, { profile });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    io.stderr(`Cannot load config ${loadErrorText(configFile, error)}\n`);
+    io.stderr(`Cannot load config ${loadErrorText(error)}\n`);
     return 1;
   }
   const job = config.scrapeConfigs.find((j) => j.jobName === jobName);

@@ -79,8 +79,8 @@ function parseFirstYamlDocument(raw: string, path: string): ReturnType<typeof pa
     return parseYaml(text.slice(0, end), path);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    const message = error.problem.replace(/^yaml: /, "");
-    throw new GroupDecodeError(error.at.line > 0 ? `yaml: line ${error.at.line}: ${message}` : `yaml: ${message}`, { cause: error });
+    // `problem` is already go-yaml's text with go-yaml's line (`yaml: line 1: did not find expected ',' or ']'`).
+    throw new GroupDecodeError(error.problem, { cause: error });
   }
 }
 
