@@ -22,6 +22,7 @@ import { ec2Provider } from "./ec2/provider.js";
 import { dockerSwarmProvider } from "./dockerswarm/provider.js";
 import { tritonProvider } from "./triton/provider.js";
 import { scalewayProvider } from "./scaleway/provider.js";
+import { linodeProvider } from "./linode/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   staticProvider,
@@ -45,6 +46,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   dockerSwarmProvider,
   tritonProvider,
   scalewayProvider,
+  linodeProvider,
 ];
 
 /**
