@@ -3,11 +3,13 @@
  * and compares with the reference promtool 2.42 when it is installed.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { execFile, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { assertPromtoolInstalled, runPromsdSd, runPromtoolSd, tempDir, writeFiles } from "../testing/index.js";
+import { assertPromtoolInstalled, runPromsdSd, runPromtoolSd, tempDir, waitFor, writeFiles } from "../testing/index.js";
 
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
 const TSX = import.meta.resolve("tsx");
@@ -168,14 +170,36 @@ test("cli: --version and run --version print promtool's layout with promsd's ver
   }
 });
 
-test("cli start: runs the embedded example and says where it is", async (t) => {
-  const dir = await tempDir(t);
-  const run = await runCli(["start", `--dir=${dir}/example`, "--timeout=20s"], dir);
-  assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, /config: +.*example\/prometheus\.yml/);
-  assert.match(run.stdout, /== job node /);
-  assert.match(run.stdout, /"instance": "web-1.example:8080"/);
-  assert.match(run.stdout, /"sd_file": "db"/);
+test("cli start: runs the daemon on the example, says where to look and what to try, and removes its folder on exit", async () => {
+  const { NODE_TEST_CONTEXT: _ignored, NODE_OPTIONS: _alsoIgnored, ...env } = process.env;
+  const child = spawn(process.execPath, ["--import", TSX, MAIN, "start", "--web.listen-address=127.0.0.1:0"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  try {
+    await waitFor(() => stdout.includes("Stop with Ctrl-C."), { timeoutMs: 60_000, description: `the tour text (stderr: ${stderr})` });
+    const url = /web UI: +(http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout)?.[1] ?? "";
+    const folder = /example folder: (\S+) \(removed when you stop the tour\)/.exec(stdout)?.[1] ?? "";
+    assert.match(stdout, /http_sd: +http:\/\/127\.0\.0\.1:\d+\/api\/v1\/sd\/services/);
+    assert.match(stdout, /What to try:\n {2}1\. Add a target: echo .* > \S+\/targets\/api\.json/);
+    assert.ok(existsSync(join(folder, "prometheus.yml")), folder);
+    const sdTargets = async (): Promise<string[]> => {
+      const res = await fetch(`${url}/api/v1/sd/services`);
+      return res.status === 200 ? ((await res.json()) as { targets: string[] }[]).flatMap((g) => g.targets).sort() : [];
+    };
+    await waitFor(async () => (await sdTargets()).length === 3, { timeoutMs: 20_000, description: "the example's file_sd targets" });
+    assert.deepEqual(await sdTargets(), ["db-1.example:9187", "web-1.example:8080", "web-2.example:8080"], "legacy (team retired) is dropped");
+    // The tour's first suggestion works: a dropped file shows up after the (short) throttles.
+    await writeFile(join(folder, "targets", "api.json"), '[{"targets": ["api-1.example:9000"], "labels": {"team": "backend"}}]');
+    await waitFor(async () => (await sdTargets()).includes("api-1.example:9000"), { timeoutMs: 20_000, description: "the added target" });
+    child.kill("SIGTERM");
+    assert.equal(await exited, 0, stderr);
+    assert.ok(!existsSync(folder), "the temp folder is removed on exit");
+  } finally {
+    child.kill("SIGKILL");
+  }
 });
 
 test("cli sd: same entries as promtool 2.42 for static and file_sd jobs", async (t) => {

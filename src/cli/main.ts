@@ -17,7 +17,7 @@ runCli(argv, io).then(
     process.exitCode = code;
     // The daemon has closed its servers, but libraries may keep sockets or timers alive: end the process
     // once stdout and stderr are flushed, as `promsd run`'s contract says.
-    if (argv[0] === "run") process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+    if (argv[0] === "run" || argv[0] === "start") process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
   },
   (error: unknown) => {
     process.stderr.write(`promsd: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -19,7 +19,8 @@ Commands:
   sd <config-file> <job>               Run a job's service discovery and print its targets, exactly as
                                        "promtool check service-discovery" does (see "promsd sd --help").
   run [<flags>]                        Run the promsd daemon (see "promsd run --help").
-  start                                A tour: service discovery over an embedded example configuration.
+  start [<flags>]                      A guided tour: the daemon on an embedded example configuration,
+                                       with what to look at and try (see "promsd start --help").
 
 Flags:
   --help                               Show help (also after a command: "promsd sd --help").
