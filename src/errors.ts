@@ -24,9 +24,11 @@ export class ConfigError extends PromsdError {
   override readonly name = "ConfigError";
   /** The message Prometheus itself prints for this problem (without file context). */
   readonly problem: string;
+  readonly hint: string | undefined;
   constructor(readonly at: ConfigLocation, problem: string, hint?: string, options?: ErrorOptions) {
     super(`${at.describe()}: ${withoutYamlLine(problem)}${hint ? `; ${hint}` : ""}`, options);
     this.problem = problem;
+    this.hint = hint;
   }
 }
 

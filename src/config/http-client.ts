@@ -14,6 +14,7 @@ import { goUrlParseError } from "./go-url.js";
 import type { ConfigLocation } from "../yaml/location.js";
 import { MapReader, typeError, type ParseContext } from "./reader.js";
 import { Secret } from "./secret.js";
+import { scalarText } from "../yaml/yaml-node.js";
 
 export interface BasicAuthConfig {
   readonly username: string;
@@ -306,7 +307,7 @@ function readProxy(reader: MapReader, ctx: ParseContext): ProxyConfig {
     const values = headerReader?.list(name, "[]config.Secret") ?? [];
     headers.set(name, values.map(({ value, at }) => {
       if (value.kind !== "scalar") throw typeError(value, at, "config.plain");
-      return new Secret(value.text);
+      return new Secret(scalarText(value, at));
     }));
   }
   return {

@@ -5,12 +5,9 @@
  * mechanisms promsd owns here (static) or none, so the outcome depends on config loading alone.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import { test } from "node:test";
-import { ConfigError } from "../errors.js";
-import { assertPromtoolInstalled, PROMTOOL_PATH, tempDir, writeFiles } from "../testing/index.js";
-import { parseConfigText } from "./prometheus-config.js";
+import { promsdCheckConfig as promsdCheck, promtoolCheckConfig as promtoolCheck } from "../testing/config-oracle.js";
+import { assertPromtoolInstalled, tempDir, writeFiles } from "../testing/index.js";
 
 interface CorpusEntry {
   readonly name: string;
@@ -118,28 +115,6 @@ const bad: CorpusEntry[] = [
   { name: "remote_write url check before HTTP client checks", yaml: "remote_write: [{bearer_token: a, bearer_token_file: b}]\n" },
   { name: "duplicate remote read names", yaml: "remote_read: [{url: 'http://x', name: a}, {url: 'http://y', name: a}]\n" },
 ];
-
-interface PromtoolVerdict {
-  readonly ok: boolean;
-  /** promtool's message without `parsing YAML file <file>: `. */
-  readonly message: string;
-}
-
-function promtoolCheck(dir: string, file: string): PromtoolVerdict {
-  const run = spawnSync(PROMTOOL_PATH, ["check", "config", file], { cwd: dir, encoding: "utf8", timeout: 30_000 });
-  const failed = /^ {2}FAILED: (?:parsing YAML file [^:]+: )?([\s\S]*?)\n?$/.exec(run.stderr);
-  return { ok: run.status === 0, message: failed?.[1] ?? "" };
-}
-
-function promsdCheck(dir: string, file: string, yaml: string): PromtoolVerdict {
-  try {
-    parseConfigText(yaml, join(dir, file), { profile: "v2.42" });
-    return { ok: true, message: "" };
-  } catch (error) {
-    if (error instanceof ConfigError) return { ok: false, message: error.problem };
-    throw error;
-  }
-}
 
 test("config differential: promsd (v2.42) accepts and rejects what promtool check config 2.42 does, with its message", async (t) => {
   assertPromtoolInstalled();

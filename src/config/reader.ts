@@ -10,7 +10,7 @@ import type { Profile } from "../profile.js";
 import { DurationError, parseDuration } from "./duration.js";
 import { ConfigLocation } from "../yaml/location.js";
 import { Secret } from "./secret.js";
-import { goYamlTag, type YamlEntry, type YamlNode } from "../yaml/yaml-node.js";
+import { goYamlTag, scalarKind, scalarText, shownText, tagFailure, type YamlEntry, type YamlNode, type YamlScalar } from "../yaml/yaml-node.js";
 
 /** Context shared by every config parser: where relative paths resolve, and which Prometheus to mimic. */
 export interface ParseContext {
@@ -25,11 +25,6 @@ export interface Located<T> {
   readonly at: ConfigLocation;
 }
 
-const GO_BOOLS: Readonly<Record<string, boolean>> = {
-  y: true, Y: true, yes: true, Yes: true, YES: true, true: true, True: true, TRUE: true, on: true, On: true, ON: true,
-  n: false, N: false, no: false, No: false, NO: false, false: false, False: false, FALSE: false, off: false, Off: false, OFF: false,
-};
-
 export class MapReader {
   readonly #entries = new Map<string, YamlEntry>();
   readonly #consumed = new Set<string>();
@@ -40,6 +35,8 @@ export class MapReader {
     entries: readonly YamlEntry[],
   ) {
     for (const entry of entries) {
+      // go-yaml decodes every key of a map it decodes, so a bad tagged key fails the load here.
+      if (entry.keyFailure !== undefined) throw tagFailure(entry.keyFailure, at.key(entry.key, entry.keyLine));
       if (this.#entries.has(entry.key)) {
         throw new ConfigError(at.key(entry.key, entry.keyLine), `yaml: unmarshal errors:\n  line ${entry.keyLine}: field ${entry.key} already set in type ${typeName}`, "remove one of the duplicate keys");
       }
@@ -85,19 +82,28 @@ export class MapReader {
     const node = this.node(key);
     if (node === undefined || (node.kind === "scalar" && node.isNull)) return undefined;
     if (node.kind !== "scalar") throw typeError(node, this.atKey(key), "string");
-    return node.text;
+    return scalarText(node, this.atKey(key));
+  }
+
+  /** A scalar field decoded into a typed Go field (bool, ints, floats); null or absent → undefined. */
+  #typedScalar(key: string): YamlScalar | undefined {
+    const node = this.node(key);
+    if (node === undefined || (node.kind === "scalar" && node.isNull)) return undefined;
+    if (node.kind !== "scalar") return undefined;
+    scalarText(node, this.atKey(key)); // a fatal tag error comes before the type check, as in go-yaml
+    return node;
   }
 
   stringOr(key: string, fallback: string): string {
     return this.string(key) ?? fallback;
   }
 
+  /** A Go bool: only a scalar that resolves to a bool (`true`, `yes`, `!!bool on`; not `"true"` or `!!str true`). */
   bool(key: string): boolean | undefined {
-    const text = this.string(key);
-    if (text === undefined) return undefined;
-    const value = GO_BOOLS[text];
-    if (value === undefined) throw this.#scalarTypeError(key, "bool", "write true or false");
-    return value;
+    if (this.string(key) === undefined) return undefined;
+    const resolved = scalarKind(this.#typedScalar(key) as YamlScalar); // string() checked it is a scalar
+    if (resolved.kind !== "bool") throw this.#scalarTypeError(key, "bool", "write true or false");
+    return resolved.value === true;
   }
 
   /**
@@ -105,44 +111,46 @@ export class MapReader {
    * `goType` names the Go type in the error (`cannot unmarshal !!int \`-1\` into uint`).
    */
   count(key: string, goType = "uint"): number | undefined {
-    const text = this.string(key);
-    if (text === undefined) return undefined;
-    const parsed = parseGoUint(text);
-    if (parsed !== undefined && parsed <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(parsed);
-    // go-yaml also stores a non-negative float in an unsigned field, truncated (`sample_limit: 1.5` is 1).
-    const node = this.#entries.get(key)?.value;
-    const asFloat = node && goYamlTag(node) === "!!float" ? Number(text.replace(/_/g, "")) : NaN;
-    if (asFloat >= 0 && asFloat < 2 ** 64) return Math.trunc(asFloat);
-    throw this.#scalarTypeError(key, goType, "write a whole number, 0 or more");
+    const value = this.#whole(key, goType, "write a whole number, 0 or more", true);
+    if (value === undefined) return undefined;
+    if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw this.#scalarTypeError(key, goType, "write a whole number, 0 or more");
+    return Number(value);
+  }
+
+  /**
+   * go-yaml's integer decoding: a resolved int (any base), or a float truncated (`1.5` is 1), within the
+   * Go type's range; anything else (a string, `"5"`, `!!str 5`) is a type error.
+   */
+  #whole(key: string, goType: string, hint: string, isUnsigned: boolean): bigint | undefined {
+    if (this.string(key) === undefined) return undefined;
+    const resolved = scalarKind(this.#typedScalar(key) as YamlScalar);
+    let value: bigint | undefined;
+    if (resolved.kind === "int") value = BigInt(resolved.value as number | bigint);
+    else if (resolved.kind === "float" && Number.isFinite(resolved.value)) value = BigInt(Math.trunc(resolved.value as number));
+    const inRange = value !== undefined && (isUnsigned ? value >= 0n && value < 1n << 64n : value >= -(1n << 63n) && value < 1n << 63n);
+    if (!inRange) throw this.#scalarTypeError(key, goType, hint);
+    return value;
   }
 
   #scalarTypeError(key: string, goType: string, hint: string): ConfigError {
     const node = this.#entries.get(key)?.value;
     const at = this.atKey(key);
     const tag = node ? goYamlTag(node) : "!!str";
-    const text = node?.kind === "scalar" ? shortValue(node.text) : "";
+    const text = node?.kind === "scalar" ? shortValue(shownText(node)) : "";
     return new ConfigError(at, `yaml: unmarshal errors:\n  line ${at.line}: cannot unmarshal ${tag} \`${text}\` into ${goType}`, hint);
   }
 
   /** A non-negative integer field (uint64 in Go), as BigInt to keep every bit. */
   uint(key: string): bigint | undefined {
-    const text = this.string(key);
-    if (text === undefined) return undefined;
-    const parsed = parseGoUint(text);
-    if (parsed === undefined) throw new ConfigError(this.atKey(key), `yaml: unmarshal errors:\n  line ${this.atKey(key).line}: cannot unmarshal !!str \`${text}\` into uint64`, "write a whole number");
-    return parsed;
+    return this.#whole(key, "uint64", "write a whole number", true);
   }
 
   /** A signed integer field that fits a JS number (counts, limits). */
   int(key: string): number | undefined {
-    const text = this.string(key);
-    if (text === undefined) return undefined;
-    const negative = text.startsWith("-");
-    const parsed = parseGoUint(negative ? text.slice(1) : text.replace(/^\+/, ""));
-    if (parsed === undefined || parsed > BigInt(Number.MAX_SAFE_INTEGER)) {
-      throw new ConfigError(this.atKey(key), `yaml: unmarshal errors:\n  line ${this.atKey(key).line}: cannot unmarshal !!str \`${text}\` into int`, "write a whole number");
-    }
-    return negative ? -Number(parsed) : Number(parsed);
+    const value = this.#whole(key, "int", "write a whole number", false);
+    if (value === undefined) return undefined;
+    if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) throw this.#scalarTypeError(key, "int", "write a whole number");
+    return Number(value);
   }
 
   /** A Prometheus duration in milliseconds (spec core.md 5.6). */
@@ -162,14 +170,14 @@ export class MapReader {
     const node = this.node(key);
     if (node === undefined || (node.kind === "scalar" && node.isNull)) return undefined;
     if (node.kind !== "scalar") throw typeError(node, this.atKey(key), "config.plain");
-    return new Secret(node.text);
+    return new Secret(scalarText(node, this.atKey(key)));
   }
 
   /** A list of strings; null elements read as "". */
   stringList(key: string): string[] | undefined {
     return this.list(key, "[]string")?.map(({ value, at }) => {
       if (value.kind !== "scalar") throw typeError(value, at, "string");
-      return value.text;
+      return scalarText(value, at);
     });
   }
 
@@ -201,9 +209,10 @@ export class MapReader {
     const out = new Map<string, string>();
     for (const entry of node.entries) {
       const entryAt = at.key(entry.key, entry.keyLine);
+      if (entry.keyFailure !== undefined) throw tagFailure(entry.keyFailure, entryAt);
       if (out.has(entry.key)) throw new ConfigError(entryAt, `yaml: unmarshal errors:\n  line ${entry.keyLine}: key ${JSON.stringify(entry.key)} already set in map`, "remove the duplicate key");
       if (entry.value.kind !== "scalar") throw typeError(entry.value, entryAt, "string");
-      out.set(entry.key, entry.value.text);
+      out.set(entry.key, scalarText(entry.value, entryAt));
     }
     return out;
   }
@@ -232,7 +241,7 @@ function relocate(at: ConfigLocation, line: number): ConfigLocation {
 
 /** go-yaml's type mismatch message, e.g. `cannot unmarshal !!seq into string`. */
 export function typeError(node: YamlNode, at: ConfigLocation, goType: string): ConfigError {
-  const shown = node.kind === "scalar" ? ` \`${shortValue(node.text)}\`` : "";
+  const shown = node.kind === "scalar" ? ` \`${shortValue(shownText(node))}\`` : "";
   return new ConfigError(at, `yaml: unmarshal errors:\n  line ${node.line || at.line}: cannot unmarshal ${goYamlTag(node)}${shown} into ${goType}`, `expected ${describeGoType(goType)}`);
 }
 

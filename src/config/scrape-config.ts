@@ -17,7 +17,7 @@ import { readHttpClientConfig } from "./http-client.js";
 import type { ConfigLocation } from "../yaml/location.js";
 import { MapReader, typeError, type Located, type ParseContext } from "./reader.js";
 import type { ConfigWarning, GlobalConfig, ScrapeConfig } from "./types.js";
-import type { YamlNode } from "../yaml/yaml-node.js";
+import { scalarText, type YamlNode } from "../yaml/yaml-node.js";
 
 /** SD keys the Debian 2.42 build rejects as unknown fields (core.md 5.3): missing there, or 3.x-only. */
 const MISSING_IN_2_42 = new Set([
@@ -164,7 +164,7 @@ function readParams(reader: MapReader): Map<string, string[]> {
     if (value.kind !== "seq") throw typeError(value, entryAt, "[]string");
     out.set(entry.key, value.items.map((item, i) => {
       if (item.kind !== "scalar") throw typeError(item, entryAt.index(i, item.line), "string");
-      return item.text;
+      return scalarText(item, entryAt.index(i, item.line));
     }));
   }
   return out;

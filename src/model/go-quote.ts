@@ -18,7 +18,10 @@ export function goQuote(text: string): string {
       case "\t": out += "\\t"; continue;
       case "\v": out += "\\v"; continue;
     }
-    if (cp >= 0xd800 && cp <= 0xdfff) out += "\\ufffd"; // lone surrogate: Go sees invalid UTF-8
+    // U+DC80..U+DCFF: a byte that was not UTF-8 in a `!!binary` value (src/yaml/go-yaml-resolve.ts), which Go
+    // prints as that byte.
+    if (cp >= 0xdc80 && cp <= 0xdcff) out += `\\x${(cp - 0xdc00).toString(16).padStart(2, "0")}`;
+    else if (cp >= 0xd800 && cp <= 0xdfff) out += "\\ufffd"; // lone surrogate: Go sees invalid UTF-8
     else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, "0")}`;
     else if (isPrintable(cp)) out += ch;
     else if (cp <= 0xffff) out += `\\u${cp.toString(16).padStart(4, "0")}`;

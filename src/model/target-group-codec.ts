@@ -15,7 +15,7 @@ import { isUtf8 } from "node:buffer";
 import { PromsdError } from "../errors.js";
 import { goQuote } from "./go-quote.js";
 import { compareUtf8, isValidLabelName, setOwnLabel, type LabelSet, type NameValidationScheme } from "./labels.js";
-import { goYamlTag, type YamlNode } from "../yaml/yaml-node.js";
+import { goYamlTag, shownText, type YamlNode, type YamlScalar } from "../yaml/yaml-node.js";
 
 /** One decoded group: the target strings as written and the group labels in canonical form (labels.ts). */
 export interface DecodedGroup {
@@ -308,6 +308,12 @@ export function decodeGroupsYaml(node: YamlNode, scheme: NameValidationScheme): 
   return requireNoNil(groups);
 }
 
+/** A scalar's string value; a fatal tag error (bad `!!binary`, `!!int abc`) fails the whole file, as in go-yaml. */
+function scalarTextOf(node: YamlScalar): string {
+  if (node.failure !== undefined) throw new GroupDecodeError(node.failure);
+  return node.text;
+}
+
 function isNull(node: YamlNode): boolean {
   return node.kind === "scalar" && node.isNull;
 }
@@ -316,8 +322,9 @@ function isNull(node: YamlNode): boolean {
 function yamlTypeError(node: YamlNode, goType: string): string {
   let shown = "";
   if (node.kind === "scalar") {
-    const bytes = Buffer.from(node.text, "utf8");
-    shown = bytes.length > 10 ? ` \`${bytes.subarray(0, 7).toString("utf8")}...\`` : ` \`${node.text}\``;
+    const text = shownText(node);
+    const bytes = Buffer.from(text, "utf8");
+    shown = bytes.length > 10 ? ` \`${bytes.subarray(0, 7).toString("utf8")}...\`` : ` \`${text}\``;
   }
   return `line ${node.line}: cannot unmarshal ${goYamlTag(node)}${shown} into ${goType}`;
 }
@@ -352,13 +359,11 @@ function decodeYamlTargets(node: YamlNode, errors: string[]): string[] {
     return [];
   }
   return node.items.map((item) => {
-    if (item.kind === "scalar") return item.text;
+    if (item.kind === "scalar") return scalarTextOf(item);
     errors.push(yamlTypeError(item, "string"));
     return "";
   });
 }
-
-const YAML_NULL_KEYS: ReadonlySet<string> = new Set(["~", "null", "Null", "NULL"]);
 
 function decodeYamlLabels(node: YamlNode, scheme: NameValidationScheme, errors: string[]): LabelSet {
   if (isNull(node)) return {};
@@ -369,11 +374,10 @@ function decodeYamlLabels(node: YamlNode, scheme: NameValidationScheme, errors: 
   const names: string[] = [];
   const values: string[] = [];
   const seen = new Set<string>();
-  for (const { key, value } of node.entries) {
+  for (const { key, value, isNullKey = false, keyFailure } of node.entries) {
     // LabelName.UnmarshalYAML validates (and fails at once), but go-yaml never calls it for a null key, so
-    // `~: x` really yields a label named "" (verified on 2.42). YamlNode keeps only a key's text, so a plain
-    // null spelling is taken as null; a quoted "null" key is the one case this misreads.
-    const isNullKey = YAML_NULL_KEYS.has(key);
+    // `~: x` really yields a label named "" (verified on 2.42).
+    if (keyFailure !== undefined) throw new GroupDecodeError(keyFailure);
     const name = isNullKey ? "" : key;
     if (!isNullKey && !isValidLabelName(name, scheme)) throw invalidName(name);
     if (value.kind !== "scalar") {
@@ -386,7 +390,7 @@ function decodeYamlLabels(node: YamlNode, scheme: NameValidationScheme, errors: 
     }
     seen.add(name);
     names.push(name);
-    values.push(value.text);
+    values.push(scalarTextOf(value));
   }
   return labelSetFrom(names, values);
 }

@@ -6,8 +6,9 @@
  * and booleans (spec core.md 5.9, Appendix A). We also need the line of every value for error messages.
  * Aliases are resolved and `<<` merge keys applied here, so config parsers only see maps, lists and scalars.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, Lexer, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import { ConfigError } from "../errors.js";
+import { decodeGoBase64, resolveScalar, shortTag, type ResolvedScalar } from "./go-yaml-resolve.js";
 import { ConfigLocation } from "./location.js";
 
 interface NodeBase {
@@ -18,9 +19,18 @@ export interface YamlScalar extends NodeBase {
   readonly kind: "scalar";
   /** The raw text of a plain scalar, or the decoded value of a quoted one. "" for null. */
   readonly text: string;
-  /** Plain `~`, `null`, `Null`, `NULL` or nothing at all: go-yaml's null. */
+  /** Plain `~`, `null`, `Null`, `NULL` or nothing at all (or `!!null` on those): go-yaml's null. */
   readonly isNull: boolean;
   readonly isQuoted: boolean;
+  /** The explicit tag as go-yaml prints it (`!!binary`, `!!int`, `!foo`); absent when none was written. */
+  readonly tag?: string;
+  /** The text as written when `text` differs from it (`!!binary`: decoded) or throws (`failure`). */
+  readonly source?: string;
+  /**
+   * go-yaml's fatal decode error for this scalar (`!!binary value contains invalid base64 data`, `cannot
+   * decode !!str \`abc\` as a !!int`): readers throw it when they decode the scalar, as go-yaml does.
+   */
+  readonly failure?: string;
 }
 export interface YamlSeq extends NodeBase {
   readonly kind: "seq";
@@ -30,6 +40,10 @@ export interface YamlEntry {
   readonly key: string;
   readonly keyLine: number;
   readonly value: YamlNode;
+  /** The key is a YAML null (`~`, `null`, `!!null`): go-yaml decodes it as the zero value, "". */
+  readonly isNullKey?: boolean;
+  /** A tagged key's fatal decode error (see YamlScalar.failure), thrown when the map is decoded. */
+  readonly keyFailure?: string;
 }
 export interface YamlMap extends NodeBase {
   readonly kind: "map";
@@ -50,6 +64,16 @@ export function parseYaml(text: string, file: string): YamlNode {
     prettyErrors: false,
   });
   const first = doc.errors[0];
+  const tagError = misplacedTagEnd(text);
+  if (tagError !== undefined && (first === undefined || tagError.offset <= first.pos[0])) {
+    const line = lineCounter.linePos(tagError.offset).line;
+    // A `,`, `[` or `]` is part of the tag for libyaml (URI characters): the flow collection then lacks its
+    // separator, a parser error (0-based line). Anything else ends the tag too early, a scanner error.
+    const problem = tagError.swallowed === undefined
+      ? `yaml: line ${line}: did not find expected whitespace or line break`
+      : `yaml: ${line > 1 ? `line ${line - 1}: ` : ""}did not find expected ',' or '${tagError.swallowed}'`;
+    throw new ConfigError(new ConfigLocation(file, line, ""), problem, "put a space after the tag (e.g. `!!null }`)");
+  }
   if (first) {
     // For a nested compact mapping the yaml package points at the value; libyaml at the `:` after it.
     const colon = first.code === "BLOCK_AS_IMPLICIT_KEY" ? text.slice(first.pos[0]).search(/:(\s|$)/) : -1;
@@ -59,12 +83,39 @@ export function parseYaml(text: string, file: string): YamlNode {
   }
   if (doc.contents === null) return { ...NULL_SCALAR, line: 1 };
   try {
-    return convert(doc, doc.contents as Node, lineCounter, new Set());
+    return convert(doc, doc.contents as Node, lineCounter, file);
   } catch (error) {
-    // convert() does not know the file name; put it on the location of an unknown-anchor error.
-    if (error instanceof ConfigError && error.at.file === "") throw new ConfigError(new ConfigLocation(file, error.at.line, ""), error.problem, "define the anchor (&name) before using it (*name)");
+    // convert() does not know the file name; put it on the location of its alias errors.
+    if (error instanceof ConfigError && error.at.file === "") throw new ConfigError(new ConfigLocation(file, error.at.line, ""), error.problem, error.hint);
     throw error;
   }
+}
+
+/**
+ * libyaml ends a tag only at white space (or, inside a flow collection, at a comma), so `{a: !!null}` is a
+ * syntax error there while the `yaml` package accepts it. Returns the offset of the character that ends a tag
+ * too early. Only tokens that look like tags (`!`, `!!int`, `!foo`, `!<…>`) are checked, with the `yaml`
+ * package's lexer, so `!` inside scalars and comments never counts.
+ */
+function misplacedTagEnd(text: string): { offset: number; swallowed?: "}" | "]" } | undefined {
+  if (!text.includes("!")) return undefined;
+  let offset = 0;
+  const flows: ("}" | "]")[] = [];
+  for (const token of new Lexer().lex(text)) {
+    if (token.length === 1 && token.charCodeAt(0) < 0x20 && token !== "\n" && token !== "\t") continue; // the lexer's own markers
+    if (token === "{") flows.push("}");
+    else if (token === "[") flows.push("]");
+    else if (token === "}" || token === "]") flows.pop();
+    else if (/^![^\s]*$/.test(token)) {
+      const next = text[offset + token.length];
+      if (next !== undefined && !/[ \t\r\n]/.test(next)) {
+        const closer = flows.at(-1);
+        return { offset: offset + token.length, ...(closer !== undefined && ",[]".includes(next) ? { swallowed: closer } : {}) };
+      }
+    }
+    offset += token.length;
+  }
+  return undefined;
 }
 
 /**
@@ -94,46 +145,160 @@ function lineOf(node: Node, lines: LineCounter): number {
   return start === undefined ? 0 : lines.linePos(start).line;
 }
 
-function convert(doc: Document, node: Node, lines: LineCounter, resolving: Set<Node>): YamlNode {
-  if (isAlias(node)) {
-    const target = node.resolve(doc) as Node | undefined;
-    if (!target) {
-      const line = lineOf(node, lines);
-      throw new ConfigError(new ConfigLocation("", line, ""), `yaml: unknown anchor '${node.source}' referenced`, "define the anchor (&name) before using it (*name)");
-    }
-    if (resolving.has(target)) return { ...NULL_SCALAR, line: lineOf(node, lines) };
-    resolving.add(target);
-    try {
-      return convert(doc, target, lines, resolving);
-    } finally {
-      resolving.delete(target);
+/**
+ * go-yaml's guard against alias bombs ("billion laughs"): once more than 100 decodes came from alias
+ * expansion and more than 1,000 in all, the share of alias-driven decodes may not exceed 99 % (small
+ * documents) scaling down to 10 % (documents of 4,000,000 decodes). go-yaml counts while it decodes, so
+ * only what a reader actually walks into counts: aliases are expanded lazily (AliasView) and counted when a
+ * reader opens them, and an alias bomb under a key nobody reads costs nothing, as in Prometheus.
+ */
+class AliasBudget {
+  decodes = 0;
+  aliasDecodes = 0;
+
+  constructor(readonly file: string) {}
+
+  count(decodes: number, isInsideAlias: boolean, line: number): void {
+    this.decodes += decodes;
+    if (isInsideAlias) this.aliasDecodes += decodes;
+    if (this.aliasDecodes > 100 && this.decodes > 1000 && this.aliasDecodes / this.decodes > allowedAliasRatio(this.decodes)) {
+      throw new ConfigError(new ConfigLocation(this.file, line, ""), "yaml: document contains excessive aliasing", "use fewer aliases (*name), or write the repeated parts out");
     }
   }
-  const line = lineOf(node, lines);
-  if (isScalar(node)) {
-    const isQuoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE" || node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED";
-    const isNull = !isQuoted && node.value === null && node.tag !== "tag:yaml.org,2002:str";
-    const text = isNull ? "" : typeof node.source === "string" ? node.source : String(node.value);
-    return { kind: "scalar", text, isNull, isQuoted, line };
+}
+
+function allowedAliasRatio(decodes: number): number {
+  const low = 400_000;
+  const high = 4_000_000;
+  if (decodes <= low) return 0.99;
+  if (decodes >= high) return 0.1;
+  return 0.99 - 0.89 * ((decodes - low) / (high - low));
+}
+
+interface ConvertState {
+  readonly doc: Document;
+  readonly lines: LineCounter;
+  readonly file: string;
+  readonly budget: AliasBudget;
+  /** Every anchored node, converted once; aliases read these lazily. */
+  readonly converted: Map<Node, YamlNode>;
+}
+
+function convert(doc: Document, node: Node, lines: LineCounter, file: string): YamlNode {
+  return convertNode({ doc, lines, file, budget: new AliasBudget(file), converted: new Map() }, node);
+}
+
+function convertNode(state: ConvertState, node: Node): YamlNode {
+  if (isAlias(node)) return convertAlias(state, node);
+  const line = lineOf(node, state.lines);
+  state.budget.count(1, false, line);
+  const converted = convertValue(state, node, line);
+  if ((node as { anchor?: string }).anchor !== undefined) state.converted.set(node, converted);
+  return converted;
+}
+
+/** What an alias stands for until a reader opens it: the anchor and the alias node itself. */
+interface AliasRef {
+  readonly alias: Node & { source: string };
+  readonly target: Node;
+  /** Where the alias stands. */
+  readonly line: number;
+  /** Where the anchored value stands: go-yaml's type errors for an alias name that line. */
+  readonly targetLine: number;
+}
+
+const ALIAS_REF = new WeakMap<YamlNode, AliasRef>();
+
+function convertAlias(state: ConvertState, node: Node & { source: string }): YamlNode {
+  const line = lineOf(node, state.lines);
+  const target = (node as unknown as { resolve(doc: Document): Node | undefined }).resolve(state.doc);
+  if (!target) {
+    throw new ConfigError(new ConfigLocation("", line, ""), `yaml: unknown anchor '${node.source}' referenced`, "define the anchor (&name) before using it (*name)");
   }
+  return aliasView(state, { alias: node, target, line, targetLine: lineOf(target, state.lines) }, new Set());
+}
+
+/**
+ * The node an alias stands for, expanded lazily: its children are views too, created (and counted against
+ * the alias budget) only when a reader opens them. `chain` holds the aliases being expanded around it: an
+ * alias met again inside its own expansion is go-yaml's `anchor 'x' value contains itself`.
+ */
+function aliasView(state: ConvertState, ref: AliasRef, chain: ReadonlySet<Node>): YamlNode {
+  const inner = new Set(chain).add(ref.alias);
+  const kind = isMap(ref.target) ? "map" : isSeq(ref.target) ? "seq" : "scalar";
+  const target = (): YamlNode => state.converted.get(ref.target) ?? { ...NULL_SCALAR, line: ref.line };
+  if (chain.has(ref.alias)) return cycleNode(kind, ref, state.file);
+  let view: YamlNode;
+  if (kind === "scalar") {
+    // An anchored scalar is converted before any alias to it can appear.
+    view = { ...(target() as YamlScalar) };
+  } else {
+    view = lazyCollection(kind, ref.targetLine, () => target(), (child) => childView(state, child, inner));
+  }
+  ALIAS_REF.set(view, ref);
+  return view;
+}
+
+/** A child met while expanding an alias: counted, and itself expanded lazily. */
+function childView(state: ConvertState, child: YamlNode, chain: ReadonlySet<Node>): YamlNode {
+  state.budget.count(1, true, child.line);
+  const ref = ALIAS_REF.get(child);
+  if (ref !== undefined) return aliasView(state, ref, chain);
+  if (child.kind === "scalar") return child;
+  return lazyCollection(child.kind, child.line, () => child, (grandchild) => childView(state, grandchild, chain));
+}
+
+function lazyCollection(kind: "map" | "seq", line: number, source: () => YamlNode, view: (child: YamlNode) => YamlNode): YamlNode {
+  let children: YamlEntry[] | YamlNode[] | undefined;
+  const node = { kind, line } as YamlNode;
+  Object.defineProperty(node, kind === "map" ? "entries" : "items", {
+    enumerable: true,
+    get: () => {
+      const from = source();
+      if (kind === "map") children ??= (from.kind === "map" ? from.entries : []).map((entry) => ({ ...entry, value: view(entry.value) }));
+      else children ??= (from.kind === "seq" ? from.items : []).map(view);
+      return children;
+    },
+  });
+  return node;
+}
+
+function cycleNode(kind: "map" | "seq" | "scalar", ref: AliasRef, file: string): YamlNode {
+  const fail = (): never => {
+    throw new ConfigError(new ConfigLocation(file, ref.line, ""), `yaml: anchor '${ref.alias.source}' value contains itself`, "an alias (*name) cannot stand inside the value it names");
+  };
+  if (kind === "scalar") return { ...NULL_SCALAR, line: ref.line };
+  const node = { kind, line: ref.line } as YamlNode;
+  Object.defineProperty(node, kind === "map" ? "entries" : "items", { enumerable: true, get: fail });
+  return node;
+}
+
+function convertValue(state: ConvertState, node: Node, line: number): YamlNode {
+  if (isScalar(node)) return convertScalar(node, line, state.file);
   if (isSeq(node)) {
-    return { kind: "seq", items: node.items.map((item) => convert(doc, item as Node, lines, resolving)), line };
+    // Tags on collections (`!!seq`, `!!map`, `!foo`) are ignored by go-yaml's decoder.
+    return { kind: "seq", items: node.items.map((item) => convertNode(state, item as Node)), line };
   }
   if (isMap(node)) {
     const explicit: YamlEntry[] = [];
     const merged: YamlEntry[] = [];
     for (const pair of node.items) {
       const keyNode = pair.key as Node | null;
-      const keyText = keyNode && isScalar(keyNode) ? String(keyNode.source ?? keyNode.value ?? "") : "";
-      const value: YamlNode = pair.value ? convert(doc, pair.value as Node, lines, resolving) : { ...NULL_SCALAR, line };
-      if (keyText === "<<" && keyNode && isScalar(keyNode) && keyNode.type === "PLAIN") {
+      const key = keyNode && isScalar(keyNode) ? convertScalar(keyNode, lineOf(keyNode, state.lines), state.file) : undefined;
+      const value: YamlNode = pair.value ? convertNode(state, pair.value as Node) : { ...NULL_SCALAR, line };
+      if (key && isMergeKey(keyNode as Node & { type?: string }, key)) {
         // YAML 1.1 merge key: entries of the merged map(s) apply unless the map itself sets them.
         const sources = value.kind === "seq" ? value.items : [value];
-        for (const source of sources) if (source.kind === "map") merged.push(...source.entries);
+        for (const source of sources) {
+          if (source.kind !== "map") throw new ConfigError(new ConfigLocation(state.file, value.line, ""), "yaml: map merge requires map or sequence of maps as the value", "merge (<<) only maps, e.g. <<: *base");
+          merged.push(...source.entries);
+        }
         continue;
       }
-      const keyLine = keyNode ? lineOf(keyNode, lines) : line;
-      explicit.push({ key: keyText, keyLine, value });
+      const keyLine = keyNode ? lineOf(keyNode, state.lines) : line;
+      // A null key keeps its spelling (`~`, `null`) as its text and is flagged: go-yaml decodes it as "".
+      const keyText = key === undefined ? "" : key.isNull ? rawText(keyNode as Node) : key.text;
+      explicit.push({ key: keyText, keyLine, value, ...(key?.isNull ? { isNullKey: true } : {}), ...(key?.failure === undefined ? {} : { keyFailure: key.failure }) });
     }
     const own = new Set(explicit.map((e) => e.key));
     const seenMerged = new Set<string>();
@@ -141,6 +306,48 @@ function convert(doc: Document, node: Node, lines: LineCounter, resolving: Set<N
     return { kind: "map", entries: [...explicit, ...inherited], line };
   }
   return { ...NULL_SCALAR, line };
+}
+
+/** A scalar's text as written (the decoded content for quoted and block scalars). */
+function rawText(node: Node & { source?: unknown; value?: unknown }): string {
+  return typeof node.source === "string" ? node.source : node.value === null || node.value === undefined ? "" : String(node.value);
+}
+
+/** go-yaml's isMerge: the plain, untagged `<<`, or any `<<` tagged `!!merge`. */
+function isMergeKey(keyNode: Node & { type?: string }, key: YamlScalar): boolean {
+  return key.text === "<<" && ((key.tag === undefined && keyNode.type === "PLAIN") || key.tag === "!!merge");
+}
+
+function convertScalar(node: Node & { type?: string; source?: unknown; value?: unknown; tag?: string }, line: number, file: string): YamlScalar {
+  const isQuoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE" || node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED";
+  const raw = rawText(node);
+  const tag = node.tag === undefined ? "" : shortTag(node.tag);
+  const resolved = resolveScalar(raw, tag, isQuoted);
+  const tagged = tag === "" ? {} : { tag };
+  if (resolved.kind === "binary") {
+    const decoded = decodeGoBase64(raw);
+    if (decoded === undefined) return failing({ kind: "scalar", text: raw, isNull: false, isQuoted, line, ...tagged, source: raw }, "yaml: !!binary value contains invalid base64 data", file);
+    return { kind: "scalar", text: decoded, isNull: false, isQuoted, line, ...tagged, source: raw };
+  }
+  const isNull = resolved.kind === "null";
+  const scalar: YamlScalar = { kind: "scalar", text: isNull ? "" : raw, isNull, isQuoted, line, ...tagged };
+  return resolved.failure === undefined ? scalar : failing({ ...scalar, source: raw }, resolved.failure, file);
+}
+
+/**
+ * Marks a scalar whose decoding fails in go-yaml: `failure` says why, and reading `text` throws it (with the
+ * file and line), so no reader can take the value by accident; readers that know the YAML path throw it
+ * themselves first (scalarText).
+ */
+function failing(scalar: YamlScalar, failure: string, file: string): YamlScalar {
+  const node = { ...scalar, failure };
+  Object.defineProperty(node, "text", {
+    enumerable: true,
+    get: () => {
+      throw tagFailure(failure, new ConfigLocation(file, scalar.line, ""));
+    },
+  });
+  return node;
 }
 
 /**
@@ -170,15 +377,30 @@ export function goYamlTag(node: YamlNode): string {
     case "seq":
       return "!!seq";
     case "scalar":
-      return node.isNull ? "!!null" : node.isQuoted ? "!!str" : guessScalarTag(node.text);
+      // go-yaml's type errors print the explicit tag when one was written, else the resolved one.
+      return node.tag ?? (node.isNull ? "!!null" : resolveScalar(node.text, "", node.isQuoted).tag);
   }
 }
 
-function guessScalarTag(text: string): string {
-  if (/^[-+]?(0|[1-9][0-9_]*|0x[0-9a-fA-F_]+|0[0-7_]+|0b[01_]+)$/.test(text)) return "!!int";
-  // go-yaml v2 tries strconv.ParseFloat on numeric-looking plain scalars, so `1e3` is a float too.
-  if (/^[-+]?(\.[0-9_]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?$/.test(text)) return "!!float";
-  if (/^[-+]?(\.(inf|Inf|INF)|inf|infinity|Inf|Infinity)$|^(\.(nan|NaN|NAN)|nan|NaN)$/.test(text)) return "!!float";
-  if (/^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/.test(text)) return "!!bool";
-  return "!!str";
+/** The resolved type of a scalar (what go-yaml would store in an interface{}), for typed fields. */
+export function scalarKind(node: YamlScalar): ResolvedScalar {
+  if (node.isNull) return { kind: "null", tag: "!!null" };
+  return resolveScalar(node.text, node.tag === "!!binary" ? "!!str" : node.tag ?? "", node.isQuoted);
+}
+
+/** The text type errors show: what was written (`!!binary` values undecoded). */
+export function shownText(node: YamlScalar): string {
+  return node.source ?? node.text;
+}
+
+/** The text of a scalar decoded into a string field; throws go-yaml's fatal error for a bad tagged value. */
+export function scalarText(node: YamlScalar, at: ConfigLocation): string {
+  if (node.failure !== undefined) throw tagFailure(node.failure, at);
+  return node.text;
+}
+
+/** The ConfigError for a YamlScalar.failure or YamlEntry.keyFailure, located where it was found. */
+export function tagFailure(failure: string, at: ConfigLocation): ConfigError {
+  const hint = failure.includes("base64") ? "a !!binary value must be valid base64 (padded, standard alphabet)" : "remove the tag or write a value of that type";
+  return new ConfigError(at, failure, hint);
 }
