@@ -324,7 +324,7 @@ test("config: relative *_file paths resolve against the config directory", () =>
 
 const SECRETS = [
   "hunter2-basic", "tok-bearer", "cred-authz", "oauth-secret", "proxy-hdr-secret", "header-secret", "rw-password",
-  "tls-inline-key", "scw-secret-key", "ovh-app-secret", "ovh-consumer-key", "uyuni-password",
+  "tls-inline-key", "00000000-0000-0000-0000-5ec7e7000008", "ovh-app-secret", "ovh-consumer-key", "uyuni-password",
 ];
 
 const SECRET_YAML = `
@@ -344,9 +344,9 @@ scrape_configs:
     tls_config: {key: ${SECRETS[7]}, cert: inline-cert}
   - job_name: password-in-url
     http_sd_configs: [{url: 'http://sd-user:url-password@sd.example/targets'}]
-  - job_name: unimplemented-mechanisms
-    scaleway_sd_configs: [{role: instance, secret_key: ${SECRETS[8]}}]
-    ovhcloud_sd_configs: [{application_key: k, application_secret: ${SECRETS[9]}, consumer_key: ${SECRETS[10]}, service: vps}]
+  - job_name: cloud-mechanisms
+    scaleway_sd_configs: [{role: instance, project_id: 11111111-1111-1111-1111-111111111111, access_key: SCWXXXXXXXXXXXXXXXXX, secret_key: ${SECRETS[8]}}]
+    ovhcloud_sd_configs: [{endpoint: ovh-eu, application_key: k, application_secret: ${SECRETS[9]}, consumer_key: ${SECRETS[10]}, service: vps}]
     uyuni_sd_configs: [{server: 'https://u', username: u, password: ${SECRETS[11]}}]
 remote_write:
   - url: http://rw
