@@ -23,6 +23,7 @@ import { dockerSwarmProvider } from "./dockerswarm/provider.js";
 import { tritonProvider } from "./triton/provider.js";
 import { scalewayProvider } from "./scaleway/provider.js";
 import { linodeProvider } from "./linode/provider.js";
+import { stackitProvider } from "./stackit/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   staticProvider,
@@ -47,6 +48,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   tritonProvider,
   scalewayProvider,
   linodeProvider,
+  stackitProvider,
 ];
 
 /**
