@@ -24,6 +24,7 @@ import { tritonProvider } from "./triton/provider.js";
 import { scalewayProvider } from "./scaleway/provider.js";
 import { linodeProvider } from "./linode/provider.js";
 import { stackitProvider } from "./stackit/provider.js";
+import { puppetDbProvider } from "./puppetdb/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   staticProvider,
@@ -49,6 +50,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   scalewayProvider,
   linodeProvider,
   stackitProvider,
+  puppetDbProvider,
 ];
 
 /**
