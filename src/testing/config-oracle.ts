@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { parseConfigText } from "../config/prometheus-config.js";
 import { ConfigError } from "../errors.js";
 import type { Profile } from "../profile.js";
-import { PROMTOOL_PATH } from "./promtool.js";
+import { assertPromtoolInstalled, PROMTOOL_PATH } from "./promtool.js";
+import { writeFiles } from "./temp-dir.js";
 
 export interface ConfigVerdict {
   readonly ok: boolean;
@@ -30,4 +31,31 @@ export function promsdCheckConfig(dir: string, file: string, yaml: string, profi
     if (error instanceof ConfigError) return { ok: false, message: error.problem };
     throw error;
   }
+}
+
+/** One SD block of a mechanism's config cases (its YAML mapping, one key per line, no indentation). */
+export interface ConfigOracleCase {
+  readonly name: string;
+  readonly block: string;
+}
+
+/**
+ * Writes each case as a one-job config (`sdKey: [block]`) and returns every case where promsd (v2.42
+ * loading) and promtool check config disagree, as readable lines (empty when all agree). Only config
+ * loading runs: no discoverer starts, nothing is contacted.
+ */
+export async function configOracleMismatches(dir: string, sdKey: string, cases: readonly ConfigOracleCase[]): Promise<string[]> {
+  assertPromtoolInstalled();
+  const files = cases.map((c, i) => {
+    const lines = c.block.split("\n").map((line, n) => `${n === 0 ? "      - " : "        "}${line}`);
+    return [`oracle-${i}.yml`, `scrape_configs:\n  - job_name: j\n    ${sdKey}:\n${lines.join("\n")}\n`] as const;
+  });
+  await writeFiles(dir, Object.fromEntries(files));
+  const mismatches: string[] = [];
+  for (const [i, [file, yaml]] of files.entries()) {
+    const reference = promtoolCheckConfig(dir, file);
+    const ours = promsdCheckConfig(dir, file, yaml);
+    if (ours.ok !== reference.ok || ours.message !== reference.message) mismatches.push(`${cases[i]?.name}: promtool ${JSON.stringify(reference)} vs promsd ${JSON.stringify(ours)}`);
+  }
+  return mismatches;
 }

@@ -7,8 +7,11 @@
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { test } from "node:test";
 import type { FakeAnswer } from "../../testing/cloud/api-fake.js";
+import { configOracleMismatches } from "../../testing/config-oracle.js";
 import { assertSameSdEntries, createLimiter, openLoopbackNetns, runPromtoolAndPromsd, tempDir, writeOneJobConfig } from "../../testing/index.js";
 import { startFakeDigitalOcean } from "./fake-digitalocean.js";
 
@@ -54,4 +57,16 @@ test("digitalocean (oracle): promtool 2.42 and promsd sd print the same targets 
     }
   })));
   assert.ok(compared >= 50, `only ${compared} targets compared`);
+});
+
+test("digitalocean (oracle): promtool check config 2.42 and promsd accept and reject the same blocks, with its messages", async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, "key"), "6d6579e5-a5b9-49fc-a35f-b4feb9b87301\n");
+  assert.deepEqual(await configOracleMismatches(dir, "digitalocean_sd_configs", [
+  { name: "defaults", block: "{}" },
+  { name: "token and port", block: "bearer_token: t\nport: 9100" },
+  { name: "role is 3.12+", block: "role: droplets" },
+  { name: "unknown key", block: "foo: 1" },
+  { name: "basic auth and bearer", block: "basic_auth: {username: a}\nbearer_token: b" },
+  ]), []);
 });

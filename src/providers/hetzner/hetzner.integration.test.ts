@@ -7,7 +7,10 @@
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { test } from "node:test";
+import { configOracleMismatches } from "../../testing/config-oracle.js";
 import { assertSameSdEntries, createLimiter, openLoopbackNetns, runPromtoolAndPromsd, tempDir, writeOneJobConfig } from "../../testing/index.js";
 import type { FakeAnswer } from "../../testing/cloud/api-fake.js";
 import { startFakeHetzner, type HetznerState } from "./fake-hetzner.js";
@@ -58,4 +61,20 @@ test("hetzner (oracle): promtool 2.42 and promsd sd print the same targets for e
     }
   })));
   assert.ok(compared >= 120, `only ${compared} targets compared`);
+});
+
+test("hetzner (oracle): promtool check config 2.42 and promsd accept and reject the same blocks, with its messages", async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, "key"), "6d6579e5-a5b9-49fc-a35f-b4feb9b87301\n");
+  assert.deepEqual(await configOracleMismatches(dir, "hetzner_sd_configs", [
+  { name: "defaults", block: "role: hcloud" },
+  { name: "robot with basic auth", block: "role: robot\nbasic_auth: {username: u, password: p}\nport: 9100\nrefresh_interval: 5m" },
+  { name: "role missing", block: "port: 80" },
+  { name: "unknown role", block: "role: vps" },
+  { name: "label_selector is 3.5+", block: "role: hcloud\nlabel_selector: a=b" },
+  { name: "unknown key", block: "role: hcloud\nfoo: 1" },
+  { name: "port not a number", block: "role: hcloud\nport: http" },
+  { name: "bearer token and file", block: "role: hcloud\nbearer_token: a\nbearer_token_file: b" },
+  { name: "bad duration", block: "role: hcloud\nrefresh_interval: 5" },
+  ]), []);
 });

@@ -5,8 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { test } from "node:test";
 import type { FakeAnswer } from "../../testing/cloud/api-fake.js";
+import { configOracleMismatches } from "../../testing/config-oracle.js";
 import { assertSameSdEntries, createLimiter, openLoopbackNetns, runPromtoolAndPromsd, tempDir, writeOneJobConfig } from "../../testing/index.js";
 import { startFakeIonos } from "./fake-ionos.js";
 
@@ -52,4 +55,16 @@ test("ionos (oracle): promtool 2.42 and promsd sd print the same targets for eve
     }
   })));
   assert.ok(compared >= 4, `only ${compared} targets compared`);
+});
+
+test("ionos (oracle): promtool check config 2.42 and promsd accept and reject the same blocks, with its messages", async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, "key"), "6d6579e5-a5b9-49fc-a35f-b4feb9b87301\n");
+  assert.deepEqual(await configOracleMismatches(dir, "ionos_sd_configs", [
+  { name: "datacenter", block: "datacenter_id: 8feda53f-15f0-447f-badf-ebe32dad2fc0\nbasic_auth: {username: u, password: p}" },
+  { name: "datacenter missing", block: "port: 9100" },
+  { name: "empty datacenter", block: "datacenter_id: ''" },
+  { name: "unknown key", block: "datacenter_id: x\nlocation: de/fra" },
+  { name: "datacenter check before HTTP client checks", block: "bearer_token: a\nbearer_token_file: b" },
+  ]), []);
 });

@@ -6,8 +6,11 @@
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { test } from "node:test";
 import type { FakeAnswer } from "../../testing/cloud/api-fake.js";
+import { configOracleMismatches } from "../../testing/config-oracle.js";
 import { assertSameSdEntries, createLimiter, openLoopbackNetns, runPromtoolAndPromsd, tempDir, writeOneJobConfig } from "../../testing/index.js";
 import { startFakeScaleway, type ScalewayState } from "./fake-scaleway.js";
 
@@ -56,4 +59,24 @@ test("scaleway (oracle): promtool 2.42 and promsd sd print the same targets for 
     }
   })));
   assert.ok(compared >= 45, `only ${compared} targets compared`);
+});
+
+test("scaleway (oracle): promtool check config 2.42 and promsd accept and reject the same blocks, with its messages", async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, "key"), "6d6579e5-a5b9-49fc-a35f-b4feb9b87301\n");
+  assert.deepEqual(await configOracleMismatches(dir, "scaleway_sd_configs", [
+  { name: "instance", block: "role: instance\nproject_id: 8feda53f-15f0-447f-badf-ebe32dad2fc0\naccess_key: SCW0W8NG6024YHRJ7723\nsecret_key: 6d6579e5-a5b9-49fc-a35f-b4feb9b87301" },
+  { name: "baremetal with filters", block: "role: baremetal\nzone: nl-ams-1\nproject_id: 8feda53f-15f0-447f-badf-ebe32dad2fc0\naccess_key: SCW0W8NG6024YHRJ7723\nsecret_key_file: key\nname_filter: web\ntags_filter: [a]" },
+  { name: "role missing", block: "project_id: p" },
+  { name: "unknown role", block: "role: vm" },
+  { name: "project missing", block: "role: instance" },
+  { name: "no secret", block: "role: instance\nproject_id: p" },
+  { name: "both secrets", block: "role: instance\nproject_id: p\nsecret_key: s\nsecret_key_file: f" },
+  { name: "access key missing", block: "role: instance\nproject_id: p\nsecret_key: s" },
+  { name: "bad access key", block: "role: instance\nproject_id: 8feda53f-15f0-447f-badf-ebe32dad2fc0\naccess_key: SCW1\nsecret_key: 6d6579e5-a5b9-49fc-a35f-b4feb9b87301" },
+  { name: "bad secret key", block: "role: instance\nproject_id: 8feda53f-15f0-447f-badf-ebe32dad2fc0\naccess_key: SCW0W8NG6024YHRJ7723\nsecret_key: nope" },
+  { name: "bad project", block: "role: instance\nproject_id: p\naccess_key: SCW0W8NG6024YHRJ7723\nsecret_key: 6d6579e5-a5b9-49fc-a35f-b4feb9b87301" },
+  { name: "api_url with a trailing slash", block: "role: instance\nproject_id: 8feda53f-15f0-447f-badf-ebe32dad2fc0\naccess_key: SCW0W8NG6024YHRJ7723\nsecret_key: 6d6579e5-a5b9-49fc-a35f-b4feb9b87301\napi_url: 'http://x/'" },
+  { name: "unknown key", block: "role: instance\nregion: fr-par" },
+  ]), []);
 });

@@ -5,8 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { test } from "node:test";
 import type { FakeAnswer } from "../../testing/cloud/api-fake.js";
+import { configOracleMismatches } from "../../testing/config-oracle.js";
 import { assertSameSdEntries, createLimiter, openLoopbackNetns, runPromtoolAndPromsd, tempDir, writeOneJobConfig } from "../../testing/index.js";
 import { startFakeVultr } from "./fake-vultr.js";
 
@@ -46,4 +49,15 @@ test("vultr (oracle): promtool 2.42 and promsd sd print the same targets for eve
     }
   })));
   assert.ok(compared >= 230, `only ${compared} targets compared`);
+});
+
+test("vultr (oracle): promtool check config 2.42 and promsd accept and reject the same blocks, with its messages", async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, "key"), "6d6579e5-a5b9-49fc-a35f-b4feb9b87301\n");
+  assert.deepEqual(await configOracleMismatches(dir, "vultr_sd_configs", [
+  { name: "defaults", block: "{}" },
+  { name: "authorization", block: "authorization: {credentials: k}\nport: 9100" },
+  { name: "unknown key", block: "region: ewr" },
+  { name: "bad port", block: "port: x" },
+  ]), []);
 });
