@@ -12,15 +12,15 @@ import type { YamlNode } from "../../yaml/yaml-node.js";
 
 export interface Ec2Config extends AwsCommonConfig {
   readonly filters: readonly AwsFilter[];
-  /** Which Prometheus's labels to produce (2.42 lacks the IPv6-only targets and primary IPv6 labels). */
-  readonly profile: Profile;
+  /** promsd's behaviour profile: which Prometheus's labels to produce (2.42 lacks IPv6-only targets and primary IPv6 labels). */
+  readonly labelProfile: Profile;
 }
 
 export const EC2_DEFAULTS = Object.freeze({ port: 80, refreshIntervalMs: 60_000 });
 
 /** Builds the EC2 config from keys already read, for `ec2_sd_configs` and `aws_sd_configs` role ec2. */
 export function ec2ConfigFrom(keys: AwsCommonKeys, filters: readonly AwsFilter[], httpClient: AwsCommonConfig["httpClient"], ctx: ParseContext, isUnified: boolean): Ec2Config {
-  return { ...applyAwsDefaults(keys, httpClient, EC2_DEFAULTS, isUnified), filters, profile: ctx.profile };
+  return { ...applyAwsDefaults(keys, httpClient, EC2_DEFAULTS, isUnified), filters, labelProfile: ctx.profile };
 }
 
 export function parseEc2Config(node: YamlNode, at: ConfigLocation, ctx: ParseContext): Ec2Config {

@@ -85,7 +85,7 @@ export function createEc2Discoverer(config: Ec2Config, deps: DiscovererDeps): Di
             if (signal.aborted) throw signal.reason;
             throw new SourceError("PROMSD_SOURCE_AWS_API", `could not describe instances: ${describeAwsError(error)}`, { cause: error });
           }
-          const targets = reservationsToTargets(reservations, { region, port: config.port, azToAzId, profile: config.profile });
+          const targets = reservationsToTargets(reservations, { region, port: config.port, azToAzId, profile: config.labelProfile });
           return [{ source: region, labels: {}, targets }];
         },
         close: () => opened?.close(),

@@ -27,6 +27,8 @@ test("ec2 config: Prometheus's defaults and its validation messages", () => {
   assert.equal(config.port, 80);
   assert.equal(config.refreshIntervalMs, 60_000);
   assert.deepEqual(config.filters, []);
+  const named = parseConfigYaml(parseEc2Config, "region: r\nprofile: team\nrole_arn: arn:aws:iam::1:role/x\nexternal_id: e");
+  assert.deepEqual([named.profile, named.roleArn, named.externalId, named.labelProfile], ["team", "arn:aws:iam::1:role/x", "e", "v3"], "the AWS profile is not promsd's behaviour profile");
   assert.equal(config.secretKey.toString(), "");
   assert.equal(configProblem(() => parseConfigYaml(parseEc2Config, "region: r\nfilters: [{name: tag:a, values: []}]")), "EC2 SD configuration filter values cannot be empty");
   assert.match(configProblem(() => parseConfigYaml(parseEc2Config, "region: r\nbogus: 1")), /field bogus not found in type aws\.plain/);
