@@ -25,6 +25,7 @@ import { scalewayProvider } from "./scaleway/provider.js";
 import { linodeProvider } from "./linode/provider.js";
 import { stackitProvider } from "./stackit/provider.js";
 import { puppetDbProvider } from "./puppetdb/provider.js";
+import { uyuniProvider } from "./uyuni/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   staticProvider,
@@ -51,6 +52,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   linodeProvider,
   stackitProvider,
   puppetDbProvider,
+  uyuniProvider,
 ];
 
 /**

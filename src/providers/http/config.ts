@@ -3,7 +3,6 @@ import {
   goUrlParseError,
   readHttpClientConfig,
   type HttpClientConfig,
-  type UnvalidatedHttpClientConfig,
 } from "../../config/http-client.js";
 import type { ConfigLocation } from "../../yaml/location.js";
 import { MapReader, type ParseContext } from "../../config/reader.js";
@@ -11,6 +10,7 @@ import type { YamlNode } from "../../yaml/yaml-node.js";
 import { ConfigError } from "../../errors.js";
 import type { NameValidationScheme } from "../../model/labels.js";
 import { goQuote } from "../../model/go-quote.js";
+import { validateHttpClientAs242 } from "../../config/http-client-v242.js";
 
 export interface HttpSdConfig {
   /** As written: the `__meta_url` value and the source prefix. */
@@ -36,7 +36,7 @@ export function parseHttpSdConfig(node: YamlNode, at: ConfigLocation, ctx: Parse
   const unvalidatedClient = readHttpClientConfig(reader, ctx);
   reader.finish();
   checkUrl(url, reader.atKey("url"));
-  const httpClient = ctx.profile === "v2.42" ? validateAs242(unvalidatedClient, node, at, ctx) : unvalidatedClient.validate();
+  const httpClient = ctx.profile === "v2.42" ? validateHttpClientAs242(unvalidatedClient, node, at, ctx, "http.SDConfig") : unvalidatedClient.validate();
   if (refreshIntervalMs === 0) {
     // Prometheus accepts 0 and then panics when the ticker starts; promsd rejects it (common.md 4).
     throw new ConfigError(reader.atKey("refresh_interval"), "refresh_interval must be greater than 0", 'use e.g. "60s"');
@@ -55,40 +55,6 @@ function checkUrl(url: string, at: ConfigLocation): void {
   const scheme = (/^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url)?.[1] ?? "").toLowerCase();
   if (scheme !== "http" && scheme !== "https") fail("URL scheme must be 'http' or 'https'", "start the URL with http:// or https://");
   if (urlHostComponent(url) === "") fail("host is missing in URL", "write a URL such as http://sd.example.com/targets");
-}
-
-/**
- * The authentication keys in the order 2.42's round-tripper chain lets them win (outermost first; checked
- * with promtool: `authorization` + `bearer_token_file` sends the file's token).
- */
-const AUTH_PRECEDENCE = ["oauth2", "basic_auth", "bearer_token", "bearer_token_file", "authorization"];
-
-/**
- * 2.42 never validates the client block of http_sd (http.md 7): it builds the client from whatever was
- * written, and the outermost authentication round-tripper wins (the inner ones see Authorization already
- * set). When validation fails, promsd keeps only the winning key and validates again; a block that is still
- * invalid (a problem that is not about authentication) is rejected with the first error.
- */
-function validateAs242(client: UnvalidatedHttpClientConfig, node: YamlNode, at: ConfigLocation, ctx: ParseContext): HttpClientConfig {
-  try {
-    return client.validate();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    try {
-      return readHttpClientConfig(MapReader.open(withWinningAuthOnly(node), at, "http.SDConfig"), ctx).validate();
-    } catch (prunedError) {
-      if (prunedError instanceof ConfigError) throw error;
-      throw prunedError;
-    }
-  }
-}
-
-/** `node` without the authentication keys that 2.42's outermost round-tripper overrides. */
-function withWinningAuthOnly(node: YamlNode): YamlNode {
-  if (node.kind !== "map") return node;
-  const present = node.entries.filter((e) => !(e.value.kind === "scalar" && e.value.isNull)).map((e) => e.key);
-  const winner = AUTH_PRECEDENCE.find((key) => present.includes(key));
-  return { ...node, entries: node.entries.filter((e) => e.key === winner || !AUTH_PRECEDENCE.includes(e.key)) };
 }
 
 /** Go's url.Parse error for an unclosed IPv6 literal, which goUrlParseError does not cover. */
