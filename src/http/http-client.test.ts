@@ -392,3 +392,24 @@ test("http client: close() leaves no sockets or timers behind", async (t) => {
   const after = process.getActiveResourcesInfo().filter((r) => r === "TCPSocketWrap").length;
   assert.ok(after <= before, `sockets before ${before}, after ${after}`);
 });
+
+test("http client: socketPath sends every http: request over that unix socket, Host from the URL, proxies ignored", async (t) => {
+  const dir = await tempDir(t);
+  const socketPath = join(dir, "api.sock");
+  const seen: { host: string | undefined; url: string | undefined; method: string | undefined }[] = [];
+  const { createServer } = await import("node:http");
+  const unixServer = createServer((request, response) => {
+    seen.push({ host: request.headers.host, url: request.url, method: request.method });
+    response.setHeader("api-version", "1.41");
+    response.end(request.method === "HEAD" ? undefined : "ok");
+  });
+  await new Promise<void>((resolve) => unixServer.listen(socketPath, resolve));
+  t.after(() => new Promise<void>((resolve) => unixServer.close(() => resolve())));
+  const http = client(t, "proxy_url: http://127.0.0.1:1", { socketPath });
+  const signal = new AbortController().signal;
+  const get = await http.request("http://docker/v1.41/containers/json?all=1", { signal, maxBodyBytes: LIMIT });
+  const head = await http.request("http://docker/_ping", { method: "HEAD", signal, maxBodyBytes: LIMIT });
+  assert.equal(get.body.toString(), "ok");
+  assert.equal(head.headers["api-version"], "1.41");
+  assert.deepEqual(seen, [{ host: "docker", url: "/v1.41/containers/json?all=1", method: "GET" }, { host: "docker", url: "/_ping", method: "HEAD" }]);
+});
