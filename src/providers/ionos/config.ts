@@ -3,6 +3,7 @@ import { CLOUD_MAX_BODY_BYTES, requirePositiveRefreshInterval } from "../../clou
 import { readHttpClientConfig, type HttpClientConfig } from "../../config/http-client.js";
 import { MapReader, type ParseContext } from "../../config/reader.js";
 import { ConfigError } from "../../errors.js";
+import type { Profile } from "../../profile.js";
 import type { ConfigLocation } from "../../yaml/location.js";
 import type { YamlNode } from "../../yaml/yaml-node.js";
 
@@ -14,6 +15,8 @@ export interface IonosConfig {
   /** The Cloud API v6 base URL; fixed in Prometheus (a test-only override there), so not a YAML key. */
   readonly endpoint: string;
   readonly maxBodyBytes: number;
+  /** The Go version whose slice growth Prometheus's IP lists depend on (./go-slices.ts). */
+  readonly profile: Profile;
 }
 
 export const IONOS_DEFAULTS = Object.freeze({ port: 80, refreshIntervalMs: 60_000, endpoint: "https://api.ionos.com/cloudapi/v6" });
@@ -28,5 +31,5 @@ export function parseIonosConfig(node: YamlNode, at: ConfigLocation, ctx: ParseC
   if (datacenterId === "") throw new ConfigError(reader.atKey("datacenter_id"), "datacenter id can't be empty", "set `datacenter_id` to the UUID of the data center whose servers to discover");
   const httpClient = unvalidatedClient.validate();
   requirePositiveRefreshInterval(reader, refreshIntervalMs);
-  return { datacenterId, port, refreshIntervalMs, httpClient, endpoint: IONOS_DEFAULTS.endpoint, maxBodyBytes: CLOUD_MAX_BODY_BYTES };
+  return { datacenterId, port, refreshIntervalMs, httpClient, endpoint: IONOS_DEFAULTS.endpoint, maxBodyBytes: CLOUD_MAX_BODY_BYTES, profile: ctx.profile };
 }

@@ -6,8 +6,8 @@
  * first IP of the last NIC is the address; a server without IPs is skipped. Lists are joined with "," and
  * wrapped in ","; NICs without a name count as "unnamed".
  *
- * Known divergence: Prometheus's prepend aliases Go slices, so a NIC name that repeats after another NIC
- * can overwrite entries of `__meta_ionos_server_ip`; promsd computes the list as intended.
+ * Prometheus's prepends share Go slice arrays, so a NIC name that repeats after another NIC can overwrite
+ * entries of `__meta_ionos_server_ip`; promsd reproduces that per profile (./go-slices.ts).
  * Plain HTTP instead of sdk-go: one JSON GET with basic auth or a token from the HTTP client block.
  */
 import { fetchJson } from "../../cloud/json-api.js";
@@ -18,22 +18,25 @@ import { sanitizeLabelName } from "../../model/sanitize.js";
 import type { TargetGroup } from "../../model/target-group.js";
 import type { Discoverer, DiscovererDeps } from "../provider.js";
 import { createRefreshDiscoverer } from "../refresh-discoverer.js";
+import type { Profile } from "../../profile.js";
 import type { IonosConfig } from "./config.js";
+import { decodedSlice, EMPTY_SLICE, goAppend, sliceValues, type GoSlice } from "./go-slices.js";
 
 const P = "__meta_ionos_server_";
 const wrapped = (items: readonly string[]): string => `,${items.join(",")},`;
 
-export function ionosTarget(server: GoStruct, serversId: string, port: number): LabelSet | undefined {
-  let ips: string[] = [];
-  const ipsByNicName = new Map<string, string[]>();
+export function ionosTarget(server: GoStruct, serversId: string, port: number, profile: Profile): LabelSet | undefined {
+  let ipSlice = EMPTY_SLICE;
+  const slicesByNicName = new Map<string, GoSlice>();
   const entities = server.pointer("entities", "ionoscloud.ServerEntities");
   for (const nic of entities?.pointer("nics", "ionoscloud.Nics")?.structs("items", "ionoscloud.Nic") ?? []) {
     const properties = nic.struct("properties", "ionoscloud.NicProperties");
     const name = properties.raw("name") === undefined || properties.raw("name") === null ? "unnamed" : properties.string("name");
-    const nicIps = properties.strings("ips");
-    ips = [...nicIps, ...ips];
-    ipsByNicName.set(name, [...nicIps, ...(ipsByNicName.get(name) ?? [])]);
+    const nicIps = decodedSlice(properties.strings("ips"), profile);
+    ipSlice = goAppend(nicIps, ipSlice);
+    slicesByNicName.set(name, goAppend(nicIps, slicesByNicName.get(name) ?? EMPTY_SLICE));
   }
+  const ips = sliceValues(ipSlice);
   const [first] = ips;
   if (first === undefined) return undefined;
   const properties = server.struct("properties", "ionoscloud.ServerProperties");
@@ -49,7 +52,7 @@ export function ionosTarget(server: GoStruct, serversId: string, port: number): 
     [`${P}state`]: properties.string("vmState"),
     [`${P}type`]: properties.string("type"),
   };
-  for (const [name, nicIps] of ipsByNicName) labels[`${P}nic_ip_${sanitizeLabelName(name)}`] = wrapped(nicIps);
+  for (const [name, nicIps] of slicesByNicName) labels[`${P}nic_ip_${sanitizeLabelName(name)}`] = wrapped(sliceValues(nicIps));
   const bootCdrom = properties.pointer("bootCdrom", "ionoscloud.ResourceReference");
   if (bootCdrom !== undefined) labels[`${P}boot_cdrom_id`] = bootCdrom.string("id");
   const bootVolume = properties.pointer("bootVolume", "ionoscloud.ResourceReference");
@@ -64,7 +67,7 @@ async function refresh(client: HttpClient, config: IonosConfig, signal: AbortSig
   const url = `${config.endpoint}/datacenters/${encodeURIComponent(config.datacenterId)}/servers?depth=3`;
   const servers = GoStruct.of(await fetchJson(client, url, { signal, mechanism: "ionos", maxBodyBytes: config.maxBodyBytes, wait }), "ionoscloud.Servers");
   const serversId = servers.string("id");
-  const targets = servers.structs("items", "ionoscloud.Server").map((server) => ionosTarget(server, serversId, config.port)).filter((t): t is LabelSet => t !== undefined);
+  const targets = servers.structs("items", "ionoscloud.Server").map((server) => ionosTarget(server, serversId, config.port, config.profile)).filter((t): t is LabelSet => t !== undefined);
   return [{ source: "ionos", labels: {}, targets }];
 }
 

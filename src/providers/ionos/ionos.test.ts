@@ -38,3 +38,20 @@ test("ionos: faults keep the last targets, are counted, back off on 429 and are 
   const { fake, config } = await withFake(t);
   await checkCloudFaults(t, { mechanism: "ionos", fake, targetCount: 2, create: (deps, limits) => createIonosDiscoverer({ ...config, ...limits }, deps) });
 });
+
+test("ionos: repeated NIC names overwrite IP list entries as Prometheus's shared Go slices do, per Go version", async () => {
+  const { GoStruct } = await import("../../cloud/go-json.js");
+  const { ionosTarget } = await import("./discoverer.js");
+  const nic = (name: string | null, ips: string[]) => ({ properties: { ...(name === null ? {} : { name }), ips } });
+  const server = (nics: unknown[]) => GoStruct.of({ id: "s", properties: {}, entities: { nics: { items: nics } } }, "ionoscloud.Server");
+  const ip = (nics: unknown[], profile: "v3" | "v2.42") => ionosTarget(server(nics), "x", 80, profile)?.["__meta_ionos_server_ip"];
+  // Go 1.19 decodes a 1-element slice with capacity 4: the third NIC's appends share its array (seen with promtool 2.42).
+  const small = [nic(null, ["a"]), nic("x", ["c"]), nic(null, ["b"])];
+  assert.equal(ip(small, "v2.42"), ",b,a,a,");
+  // Go 1.21+ grows decoded slices 1, 2, 4, 8: no spare capacity here, so the list is intact…
+  assert.equal(ip(small, "v3"), ",b,c,a,");
+  // …but five IPs get capacity 8 (3 spare) and the overwrite happens in 3.x, not in 2.42 (capacity 6).
+  const five = [nic(null, ["a"]), nic("x", ["c"]), nic(null, ["b1", "b2", "b3", "b4", "b5"])];
+  assert.equal(ip(five, "v3"), ",b1,b2,b3,b4,b5,a,a,");
+  assert.equal(ip(five, "v2.42"), ",b1,b2,b3,b4,b5,c,a,");
+});
