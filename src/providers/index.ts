@@ -26,6 +26,7 @@ import { linodeProvider } from "./linode/provider.js";
 import { stackitProvider } from "./stackit/provider.js";
 import { puppetDbProvider } from "./puppetdb/provider.js";
 import { uyuniProvider } from "./uyuni/provider.js";
+import { outscaleProvider } from "./outscale/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   staticProvider,
@@ -53,6 +54,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   stackitProvider,
   puppetDbProvider,
   uyuniProvider,
+  outscaleProvider,
 ];
 
 /**
