@@ -14,7 +14,7 @@ import { sanitizeLabelName } from "../../model/sanitize.js";
 import type { LabelSet } from "../../model/labels.js";
 import type { TargetGroup } from "../../model/target-group.js";
 import type { Profile } from "../../profile.js";
-import { arrayField, asArray, asObject, joinHostPort, numberField, objectField, stringField, stringMapField, type JsonObject } from "./go-json.js";
+import { GoStruct, goStructList, joinHostPort } from "../../cloud/go-json.js";
 import type { NetworkLabels } from "./networks.js";
 
 export const DOCKER_SOURCE = "Docker";
@@ -28,32 +28,37 @@ export interface ContainerTargetOptions {
 
 interface Container {
   readonly id: string;
-  readonly names: readonly unknown[];
+  readonly names: readonly string[];
   readonly networkMode: string;
-  readonly labels: [string, string][];
-  readonly ports: readonly JsonObject[];
+  readonly labels: Readonly<Record<string, string>>;
+  readonly ports: readonly GoStruct[];
   /** Network name → endpoint settings (null entries kept: Prometheus skips them). */
-  readonly networks: ReadonlyMap<string, JsonObject | null>;
+  readonly networks: ReadonlyMap<string, GoStruct | null>;
 }
 
-function decodeContainer(value: unknown): Container {
-  const raw = asObject(value, "container");
-  const networks = new Map<string, JsonObject | null>();
-  for (const [name, settings] of Object.entries(objectField(objectField(raw, "NetworkSettings"), "Networks"))) {
-    networks.set(name, settings === null ? null : asObject(settings, `Networks.${name}`));
+function decodeContainer(raw: GoStruct): Container {
+  const networks = new Map<string, GoStruct | null>();
+  const settings = raw.struct("NetworkSettings", "container.NetworkSettingsSummary");
+  // A map of struct pointers: struct() gives Go's type error for a non-object, then each entry is read.
+  settings.struct("Networks", "map[string]*network.EndpointSettings");
+  const rawNetworks = settings.raw("Networks");
+  if (rawNetworks !== undefined && rawNetworks !== null) {
+    for (const [name, endpoint] of Object.entries(rawNetworks as Record<string, unknown>)) { // checked just above: an object
+      networks.set(name, endpoint === null ? null : GoStruct.of(endpoint, "network.EndpointSettings", `Networks.${name}`));
+    }
   }
   return {
-    id: stringField(raw, "Id"),
-    names: arrayField(raw, "Names"),
-    networkMode: stringField(objectField(raw, "HostConfig"), "NetworkMode"),
-    labels: stringMapField(raw, "Labels"),
-    ports: arrayField(raw, "Ports").map((port) => asObject(port, "Ports")),
+    id: raw.string("Id"),
+    names: raw.strings("Names"),
+    networkMode: raw.struct("HostConfig", "container.HostConfigSummary").string("NetworkMode"),
+    labels: raw.stringMap("Labels"),
+    ports: raw.structs("Ports", "container.PortSummary"),
     networks,
   };
 }
 
 /** The networks whose addresses a container is reached at, after the 3.x `container:` and first-network rules. */
-function effectiveNetworks(container: Container, all: ReadonlyMap<string, Container>, options: ContainerTargetOptions): ReadonlyMap<string, JsonObject | null> {
+function effectiveNetworks(container: Container, all: ReadonlyMap<string, Container>, options: ContainerTargetOptions): ReadonlyMap<string, GoStruct | null> {
   let networks = container.networks;
   if (options.profile === "v3" && networks.size === 0) {
     let mode = container.networkMode;
@@ -72,15 +77,15 @@ function effectiveNetworks(container: Container, all: ReadonlyMap<string, Contai
   return networks;
 }
 
-function networkIp(settings: JsonObject, profile: Profile): string {
-  const ipv4 = stringField(settings, "IPAddress");
+function networkIp(settings: GoStruct, profile: Profile): string {
+  const ipv4 = settings.string("IPAddress");
   if (ipv4 !== "" || profile === "v2.42") return ipv4;
-  return stringField(settings, "GlobalIPv6Address");
+  return settings.string("GlobalIPv6Address");
 }
 
 /** `containers` is the body of `GET /containers/json`, `networks` the labels from `GET /networks`. */
 export function containersToGroup(containers: unknown, networks: NetworkLabels, options: ContainerTargetOptions): TargetGroup {
-  const decoded = asArray(containers, "containers").map(decodeContainer);
+  const decoded = goStructList(containers, "container.Summary").map(decodeContainer);
   const byId = new Map(decoded.map((container) => [container.id, container]));
   const targets: LabelSet[] = [];
   for (const container of decoded) {
@@ -88,20 +93,20 @@ export function containersToGroup(containers: unknown, networks: NetworkLabels, 
     if (name === undefined) continue;
     const common: Record<string, string> = {
       __meta_docker_container_id: container.id,
-      __meta_docker_container_name: typeof name === "string" ? name : "",
+      __meta_docker_container_name: name,
       __meta_docker_container_network_mode: container.networkMode,
     };
-    for (const [key, value] of container.labels) common[`__meta_docker_container_label_${sanitizeLabelName(key)}`] = value;
+    for (const [key, value] of Object.entries(container.labels)) common[`__meta_docker_container_label_${sanitizeLabelName(key)}`] = value;
     for (const settings of effectiveNetworks(container, byId, options).values()) {
       if (settings === null) continue;
       const ip = networkIp(settings, options.profile);
-      const shared = { ...common, ...networks.get(stringField(settings, "NetworkID")) };
+      const shared = { ...common, ...networks.get(settings.string("NetworkID")) };
       let added = false;
       for (const port of container.ports) {
-        if (stringField(port, "Type") !== "tcp") continue;
-        const privatePort = numberField(port, "PrivatePort");
-        const publicPort = numberField(port, "PublicPort");
-        const published = publicPort > 0 ? { __meta_docker_port_public: String(publicPort), __meta_docker_port_public_ip: stringField(port, "IP") } : {};
+        if (port.string("Type") !== "tcp") continue;
+        const privatePort = port.int("PrivatePort", "uint16");
+        const publicPort = port.int("PublicPort", "uint16");
+        const published = publicPort > 0 ? { __meta_docker_port_public: String(publicPort), __meta_docker_port_public_ip: port.string("IP") } : {};
         targets.push({ __meta_docker_network_ip: ip, __meta_docker_port_private: String(privatePort), ...published, ...shared, __address__: joinHostPort(ip, privatePort) });
         added = true;
       }

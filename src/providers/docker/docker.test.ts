@@ -98,7 +98,7 @@ const FAULTS: { resource: string; fault: EngineFault; error: RegExp }[] = [
   { resource: "networks", fault: { truncateAfterBytes: 5 }, error: /^error while computing network labels: .*(unexpected EOF|aborted|socket hang up)/ },
   { resource: "containers", fault: { hugeBytes: 1024 * 1024 }, error: /response body larger than 65536 bytes/ },
   { resource: "containers", fault: { stallAfterBytes: 3 }, error: /did not finish within 300 ms|deadline exceeded/ },
-  { resource: "containers", fault: { body: '[{"Id": 1}]' }, error: /json: cannot unmarshal number into Go struct field Id of type string/ },
+  { resource: "containers", fault: { body: '[{"Id": 1}]' }, error: /json: cannot unmarshal number 1 into Go struct field container.Summary.Id of type string/ },
   { resource: "containers", fault: { body: "[{" }, error: /^error while listing containers: decoding \/containers\/json/ },
 ];
 

@@ -2,21 +2,21 @@
 import { isIPv4, isIPv6 } from "node:net";
 import { SourceError } from "../../errors.js";
 import { sanitizeLabelName } from "../../model/sanitize.js";
-import { hasField, objectField, stringMapField, type JsonObject } from "../docker/go-json.js";
+import type { GoStruct } from "../../cloud/go-json.js";
 
 export const SWARM_PREFIX = "__meta_dockerswarm_";
 export const SWARM_SOURCE = "DockerSwarm";
 
 /** Writes `<prefix><sanitized name>` for every entry of the `Labels` map of `object`. */
-export function addLabels(into: Record<string, string>, object: JsonObject, prefix: string): void {
-  for (const [name, value] of stringMapField(object, "Labels")) into[`${prefix}${sanitizeLabelName(name)}`] = value;
+export function addLabels(into: Record<string, string>, object: GoStruct, prefix: string): void {
+  for (const [name, value] of Object.entries(object.stringMap("Labels"))) into[`${prefix}${sanitizeLabelName(name)}`] = value;
 }
 
 /** Prometheus's getServiceValueMode: `global`, `replicated`, or "" (jobs). */
-export function serviceMode(service: JsonObject): string {
-  const mode = objectField(objectField(service, "Spec"), "Mode");
-  if (hasField(mode, "Global")) return "global";
-  if (hasField(mode, "Replicated")) return "replicated";
+export function serviceMode(service: GoStruct): string {
+  const mode = service.struct("Spec", "swarm.ServiceSpec").struct("Mode", "swarm.ServiceMode");
+  if (mode.has("Global")) return "global";
+  if (mode.has("Replicated")) return "replicated";
   return "";
 }
 

@@ -4,9 +4,9 @@
  * attachment either one target per TCP port of its service (`<ip>:<published port>`) or one on the
  * configured `port`. Each carries the task's, its service's and its node's labels.
  */
+import { goStructList, joinHostPort } from "../../cloud/go-json.js";
 import type { LabelSet } from "../../model/labels.js";
 import type { TargetGroup } from "../../model/target-group.js";
-import { arrayField, asArray, asObject, hasField, joinHostPort, numberField, objectField, stringField } from "../docker/go-json.js";
 import type { NetworkLabels } from "../docker/networks.js";
 import type { ServiceInfo } from "./services.js";
 import { addLabels, cidrAddress, SWARM_PREFIX, SWARM_SOURCE } from "./swarm-json.js";
@@ -22,37 +22,35 @@ export interface TaskContext {
 
 export function tasksToGroup(tasks: unknown, context: TaskContext): TargetGroup {
   const targets: LabelSet[] = [];
-  for (const item of asArray(tasks, "tasks")) {
-    const task = asObject(item, "task");
-    const status = objectField(task, "Status");
+  for (const task of goStructList(tasks, "swarm.Task")) {
+    const status = task.struct("Status", "swarm.TaskStatus");
     const common: Record<string, string> = {
-      [`${P}id`]: stringField(task, "ID"),
-      [`${P}desired_state`]: stringField(task, "DesiredState"),
-      [`${P}state`]: stringField(status, "State"),
-      [`${P}slot`]: String(numberField(task, "Slot")),
+      [`${P}id`]: task.string("ID"),
+      [`${P}desired_state`]: task.string("DesiredState"),
+      [`${P}state`]: status.string("State"),
+      [`${P}slot`]: String(task.int("Slot")),
     };
-    if (hasField(status, "ContainerStatus")) common[`${P}container_id`] = stringField(objectField(status, "ContainerStatus"), "ContainerID");
-    const spec = objectField(task, "Spec");
-    if (hasField(spec, "ContainerSpec")) addLabels(common, objectField(spec, "ContainerSpec"), `${SWARM_PREFIX}container_label_`);
-    const service = context.services.get(stringField(task, "ServiceID"));
-    Object.assign(common, service?.labels, context.nodes.get(stringField(task, "NodeID")));
+    const containerStatus = status.pointer("ContainerStatus", "swarm.ContainerStatus");
+    if (containerStatus !== undefined) common[`${P}container_id`] = containerStatus.string("ContainerID");
+    const containerSpec = task.struct("Spec", "swarm.TaskSpec").pointer("ContainerSpec", "swarm.ContainerSpec");
+    if (containerSpec !== undefined) addLabels(common, containerSpec, `${SWARM_PREFIX}container_label_`);
+    const service = context.services.get(task.string("ServiceID"));
+    Object.assign(common, service?.labels, context.nodes.get(task.string("NodeID")));
 
-    for (const portItem of arrayField(objectField(status, "PortStatus"), "Ports")) {
-      const port = asObject(portItem, "Ports");
-      if (stringField(port, "Protocol") !== "tcp") continue;
+    for (const port of status.struct("PortStatus", "swarm.PortStatus").structs("Ports", "swarm.PortConfig")) {
+      if (port.string("Protocol") !== "tcp") continue;
       const nodeAddress = common[`${SWARM_PREFIX}node_address`] ?? "";
-      targets.push({ [`${P}port_publish_mode`]: stringField(port, "PublishMode"), ...common, __address__: joinHostPort(nodeAddress, numberField(port, "PublishedPort")) });
+      targets.push({ [`${P}port_publish_mode`]: port.string("PublishMode"), ...common, __address__: joinHostPort(nodeAddress, port.int("PublishedPort", "uint32")) });
     }
 
-    for (const attachmentItem of arrayField(task, "NetworksAttachments")) {
-      const attachment = asObject(attachmentItem, "NetworksAttachments");
-      const networkLabels = context.networks.get(stringField(objectField(attachment, "Network"), "ID"));
-      for (const addressItem of arrayField(attachment, "Addresses")) {
-        const ip = cidrAddress(typeof addressItem === "string" ? addressItem : "");
+    for (const attachment of task.structs("NetworksAttachments", "swarm.NetworkAttachment")) {
+      const networkLabels = context.networks.get(attachment.struct("Network", "swarm.Network").string("ID"));
+      for (const address of attachment.strings("Addresses")) {
+        const ip = cidrAddress(address);
         let added = false;
         for (const servicePort of service?.ports ?? []) {
-          if (stringField(servicePort, "Protocol") !== "tcp") continue;
-          targets.push({ [`${P}port_publish_mode`]: stringField(servicePort, "PublishMode"), ...common, ...networkLabels, __address__: joinHostPort(ip, numberField(servicePort, "PublishedPort")) });
+          if (servicePort.string("Protocol") !== "tcp") continue;
+          targets.push({ [`${P}port_publish_mode`]: servicePort.string("PublishMode"), ...common, ...networkLabels, __address__: joinHostPort(ip, servicePort.int("PublishedPort", "uint32")) });
           added = true;
         }
         if (!added) targets.push({ ...common, ...networkLabels, __address__: joinHostPort(ip, context.port) });
