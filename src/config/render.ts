@@ -149,3 +149,20 @@ function quote(text: string, isNull: boolean): string {
   const plainSafe = /^[^\s'"#&*!|>%@`{}[\],?:\-~][^\n]*$/.test(text) && !/: |\s#|\s$|:$/.test(text) && !/^(null|Null|NULL)$/.test(text);
   return plainSafe || text === "-" ? (text === "-" ? '"-"' : text) : JSON.stringify(text);
 }
+
+/**
+ * The YAML the user wrote at `path` (a ConfigLocation path such as `scrape_configs[2].consul_sd_configs[0]`),
+ * secrets masked as in renderConfigYaml; undefined when the path does not name a node. For the UI, which
+ * shows each provider's config as written rather than promsd's parsed form.
+ */
+export function renderYamlAt(config: PrometheusConfig, path: string): string | undefined {
+  let node: YamlNode | undefined = config.document;
+  for (const [, name, index, quoted] of path.matchAll(/([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g)) {
+    if (node === undefined) return undefined;
+    if (index !== undefined) node = node.kind === "seq" ? node.items[Number(index)] : undefined;
+    else node = lookup(node, name ?? (JSON.parse(quoted ?? '""') as string));
+  }
+  if (node === undefined) return undefined;
+  const lines = emit(node, 0);
+  return `${node.kind === "scalar" ? lines.join("") : lines.join("\n")}\n`;
+}

@@ -235,7 +235,7 @@ test("daemon: a job whose provider never delivered answers 503 everywhere, also 
   // Nothing listens on 127.0.0.1:1: the Consul agent is "down" for the whole test.
   const config = `scrape_configs:
   - job_name: consul
-    consul_sd_configs: [{server: "127.0.0.1:1", refresh_interval: 1s}]
+    consul_sd_configs: [{server: "127.0.0.1:1", refresh_interval: 1s, token: s3cret-token}]
   - job_name: node
     static_configs: [{targets: ["10.0.0.1:9100"]}]
 `;
@@ -258,6 +258,9 @@ test("daemon: a job whose provider never delivered answers 503 everywhere, also 
   assert.deepEqual(all.data.droppedTargetCounts, { consul: 0, node: 0 });
   const providers = (await getJson(`${daemon.url}/api/v1/promsd/providers`)) as { data: { providers: { mechanism: string; isWaiting: boolean }[] } };
   assert.deepEqual(providers.data.providers.map((p) => [p.mechanism, p.isWaiting]), [["consul", true], ["static", false]]);
+  // Each provider's config as the YAML the user wrote, secrets masked (the UI shows this, not promsd's parsed form).
+  const consulYaml = (providers.data.providers[0] as unknown as { configYaml: string }).configYaml;
+  assert.equal(consulYaml, "server: 127.0.0.1:1\nrefresh_interval: 1s\ntoken: <secret>\n");
   const job = (await getJson(`${daemon.url}/api/v1/promsd/targets?job=consul`)) as { data: { isComplete: boolean; waitingFor: string[] } };
   assert.equal(job.data.isComplete, false);
   assert.equal(job.data.waitingFor.length, 1);

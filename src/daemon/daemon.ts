@@ -27,7 +27,9 @@ import { createDaemonMetrics, type DaemonMetrics } from "../outputs/metrics/daem
 import { createWebRouter } from "../outputs/web.js";
 import { DEFAULT_CONFIG_FILE_NAME, defaultConfigText } from "./default-config.js";
 import type { DaemonFlags } from "./flags.js";
-import { renderConfigYaml } from "../config/render.js";
+import { renderConfigYaml, renderYamlAt } from "../config/render.js";
+import { canonicalConfigKey } from "../manager/config-key.js";
+import type { ProviderStatus } from "../manager/manager.js";
 import { TargetSync } from "../targets/target-sync.js";
 
 export interface DaemonOptions {
@@ -203,7 +205,11 @@ export class Daemon {
         quit: () => (this.#options.onQuit ?? (() => void this.close()))(),
       },
       logger: logger.child({ component: "web" }),
-      ui: { providerStatuses: () => this.#manager?.providerStatuses() ?? [], ...(this.#options.uiDir === undefined ? {} : { uiDir: this.#options.uiDir }) },
+      ui: {
+        providerStatuses: () => this.#manager?.providerStatuses() ?? [],
+        providerConfigYaml: (provider) => (this.#config ? providerConfigYaml(this.#config, provider) : undefined),
+        ...(this.#options.uiDir === undefined ? {} : { uiDir: this.#options.uiDir }),
+      },
     });
   }
 
@@ -265,6 +271,14 @@ export class Daemon {
     await Promise.allSettled([this.#server?.close(), this.#manager?.close(), this.#fileSd?.flush()]);
     this.#options.logger.info({}, "promsd stopped");
   }
+}
+
+/** The provider's SD config as written in its first job (the config block whose parsed form equals it). */
+function providerConfigYaml(config: PrometheusConfig, provider: ProviderStatus): string | undefined {
+  const key = canonicalConfigKey(provider.config);
+  const job = config.scrapeConfigs.find((j) => j.jobName === provider.jobs[0]);
+  const sd = job?.sdConfigs.find((s) => s.provider === provider.mechanism && canonicalConfigKey(s.config) === key);
+  return sd === undefined ? undefined : renderYamlAt(config, sd.at.path);
 }
 
 function jobsOf(config: PrometheusConfig): { jobName: string; sdConfigs: PrometheusConfig["scrapeConfigs"][number]["sdConfigs"] }[] {

@@ -36,7 +36,11 @@ export interface WebOptions {
   readonly lifecycle: LifecycleOptions;
   readonly logger: Logger;
   /** The web UI (issue 7) at `/`; without it `/` is the plain placeholder page. */
-  readonly ui?: { readonly providerStatuses: () => readonly ProviderStatus[]; readonly uiDir?: string };
+  readonly ui?: {
+    readonly providerStatuses: () => readonly ProviderStatus[];
+    readonly providerConfigYaml?: (provider: ProviderStatus) => string | undefined;
+    readonly uiDir?: string;
+  };
 }
 
 export function createWebRouter(options: WebOptions): Router {

@@ -7,6 +7,9 @@ export interface JobSummary {
   dropped: number;
   failed: number;
   updatedAtMs?: number;
+  /** False until each provider of the job delivered an initial set (http_sd answers 503 until then). */
+  isComplete: boolean;
+  waitingFor: string[];
 }
 
 export interface ActiveTarget { discoveredLabels: Labels; labels: Labels; scrapeUrl: string; source: string; index: number }
@@ -16,6 +19,8 @@ export interface FailedTarget { discoveredLabels: Labels; source: string; index:
 export interface JobTargets {
   job: string;
   isBuilt: boolean;
+  isComplete: boolean;
+  waitingFor: string[];
   updatedAtMs: number | null;
   active: ActiveTarget[];
   dropped: DroppedTarget[];
@@ -28,8 +33,11 @@ export interface ProviderInfo {
   mechanism: string;
   jobs: string[];
   config: unknown;
+  /** The config block as written in prometheus.yml, secrets as <secret>; null when it was not found. */
+  configYaml: string | null;
   state: string;
   hasInitialSet: boolean;
+  isWaiting: boolean;
   lastUpdateMs: number | null;
   updatesReceived: number;
   groupCount: number;

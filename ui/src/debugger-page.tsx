@@ -3,7 +3,7 @@
  * the job out, with the labels before and after it, changed labels highlighted, and where the target was kept
  * or dropped. It calls `/api/v1/targets/relabel_steps`, so scripts get the same trace.
  */
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { fetchJobTargets, fetchRelabelSteps, sortedLabelNames, type JobTargets, type Labels, type RelabelRule, type RelabelStep } from "./api";
 import { matchesFilter, searchText } from "./labels";
 import { useLive } from "./live";
@@ -23,8 +23,15 @@ export function DebuggerPage({ query }: { query: URLSearchParams }) {
     if (job === "" && live.jobs[0]) setJob(live.jobs[0].name);
   }, [live.jobs, job]);
 
+  const [changedOnly, setChangedOnly] = useState(false);
+  const runs = useRef(0);
+
+  // A new run replaces the previous result at once: the old tables never stay under a new error, and a slow
+  // earlier answer can never overwrite a later one.
   const run = async (): Promise<void> => {
+    const id = ++runs.current;
     setError(undefined);
+    setSteps(undefined);
     let input: Labels;
     try {
       input = JSON.parse(labelsText) as Labels;
@@ -33,10 +40,10 @@ export function DebuggerPage({ query }: { query: URLSearchParams }) {
       return;
     }
     try {
-      setSteps({ input, steps: await fetchRelabelSteps(job, input) });
+      const result = await fetchRelabelSteps(job, input);
+      if (id === runs.current) setSteps({ input, steps: result });
     } catch (e) {
-      setSteps(undefined);
-      setError(String(e));
+      if (id === runs.current) setError(String(e));
     }
   };
   // Opening a "debug relabeling" link runs the trace at once.
@@ -59,10 +66,16 @@ export function DebuggerPage({ query }: { query: URLSearchParams }) {
           Label set (JSON object)
           <textarea data-testid="labels-input" rows={8} value={labelsText} onInput={(e) => { setPicked(""); setLabelsText((e.target as HTMLTextAreaElement).value); }} />
         </label>
-        <button data-testid="run" onClick={() => void run()} disabled={job === ""}>Show relabel steps</button>
+        <div class="picker">
+          <button data-testid="run" onClick={() => void run()} disabled={job === ""}>Show relabel steps</button>
+          <label class="check">
+            <input type="checkbox" data-testid="changed-only" checked={changedOnly} onChange={(e) => setChangedOnly((e.target as HTMLInputElement).checked)} />
+            changed labels only
+          </label>
+        </div>
       </div>
       {error && <p class="error" data-testid="debug-error">{error}</p>}
-      {steps && <StepList input={steps.input} steps={steps.steps} />}
+      {steps && <StepList input={steps.input} steps={steps.steps} changedOnly={changedOnly} />}
     </section>
   );
 }
@@ -129,7 +142,7 @@ function ruleText(rule: RelabelRule): string {
   return lines.join("\n");
 }
 
-function StepList({ input, steps }: { input: Labels; steps: RelabelStep[] }) {
+function StepList({ input, steps, changedOnly }: { input: Labels; steps: RelabelStep[]; changedOnly: boolean }) {
   const dropIndex = steps.findIndex((s) => !s.keep);
   const final = steps.length === 0 ? input : (steps[steps.length - 1]?.output ?? {});
   return (
@@ -149,7 +162,7 @@ function StepList({ input, steps }: { input: Labels; steps: RelabelStep[] }) {
               </span>
             </div>
             <pre class="rule">{ruleText(step.rule)}</pre>
-            {!isSkipped && <LabelDiff before={before} after={step.keep ? step.output : {}} isDropped={!step.keep} />}
+            {!isSkipped && <LabelDiff before={before} after={step.keep ? step.output : {}} isDropped={!step.keep} changedOnly={changedOnly} />}
           </div>
         );
       })}
@@ -166,8 +179,11 @@ function StepList({ input, steps }: { input: Labels; steps: RelabelStep[] }) {
   );
 }
 
-function LabelDiff({ before, after, isDropped }: { before: Labels; after: Labels; isDropped: boolean }) {
-  const names = sortedLabelNames({ ...before, ...after });
+function LabelDiff({ before, after, isDropped, changedOnly }: { before: Labels; after: Labels; isDropped: boolean; changedOnly: boolean }) {
+  const all = sortedLabelNames({ ...before, ...after });
+  // "Changed labels only" hides the unchanged rows of kept steps; a dropping step still shows its labels.
+  const names = changedOnly && !isDropped ? all.filter((name) => before[name] !== after[name]) : all;
+  if (names.length === 0) return <p class="muted small" data-testid="no-change">no label changed</p>;
   return (
     <table class="diff">
       <thead><tr><th>Label</th><th>Before</th><th>After</th></tr></thead>

@@ -1,5 +1,16 @@
 /** Label sets as chips. Values are rendered as text by Preact (never as markup): label values are untrusted. */
+import { useEffect, useState } from "preact/hooks";
 import { sortedLabelNames, type Labels } from "./api";
+
+/** Re-renders the component every `ms`, so relative times ("12s ago") stay true. */
+export function useNow(ms: number): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+  return now;
+}
 
 export function LabelList({ labels, hideMeta = false }: { labels: Labels; hideMeta?: boolean }) {
   const names = sortedLabelNames(labels).filter((n) => !hideMeta || !n.startsWith("__meta_"));

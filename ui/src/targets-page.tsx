@@ -1,19 +1,25 @@
 /**
- * Targets page: every job with its counts; per job, active / dropped / failed targets with discovered labels
- * beside final labels, a text filter, "why dropped", and a link into the relabel debugger. Lists are paginated
- * (PAGE_SIZE rows), so 10,000 targets cost one fetch and a filter pass, never 10,000 DOM rows.
+ * Targets page: every job with its counts and staleness (last update, providers still waiting or reporting
+ * errors); per job, active / dropped / failed targets in compact rows: final labels without the internal
+ * `__*` ones (a toggle shows them, as Prometheus's page hides them), the discovered labels folded beside them,
+ * a text filter, "why dropped", and a link into the relabel debugger. Lists are paginated (PAGE_SIZE rows), so
+ * 10,000 targets cost one fetch and a filter pass, never 10,000 DOM rows.
  */
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { fetchJobTargets, type JobSummary, type JobTargets, type Labels } from "./api";
-import { debugHref, formatTime, LabelList, matchesFilter, Pager, searchText } from "./labels";
+import { fetchJobTargets, type JobSummary, type JobTargets, type Labels, type ProviderInfo } from "./api";
+import { debugHref, formatTime, LabelList, matchesFilter, Pager, searchText, useNow } from "./labels";
 import { useLive } from "./live";
+import { providerHealth, useProviders } from "./providers";
 
 const PAGE_SIZE = 50;
 type Tab = "active" | "dropped" | "failed";
 
 export function TargetsPage() {
   const live = useLive();
+  const { providers } = useProviders();
+  useNow(5000); // "updated 12s ago" keeps counting
   const [filter, setFilter] = useState("");
+  const [showInternal, setShowInternal] = useState(false);
   return (
     <section>
       <h2>Targets</h2>
@@ -25,12 +31,52 @@ export function TargetsPage() {
           value={filter}
           onInput={(e) => setFilter((e.target as HTMLInputElement).value)}
         />
+        <label class="check">
+          <input type="checkbox" data-testid="show-internal" checked={showInternal} onChange={(e) => setShowInternal((e.target as HTMLInputElement).checked)} />
+          show internal labels (__*__)
+        </label>
       </div>
-      {live.jobs.length === 0 && <p class="muted">{live.connected ? "No jobs configured." : "Connecting…"}</p>}
+      {live.jobs.length === 0 && <p class="muted" data-testid="loading">{live.connected ? "No jobs configured." : "Connecting…"}</p>}
       {live.jobs.map((job) => (
-        <JobSection key={job.name} summary={job} version={live.versions[job.name] ?? 0} filter={filter} />
+        <JobSection
+          key={job.name}
+          summary={job}
+          version={live.versions[job.name] ?? 0}
+          filter={filter}
+          showInternal={showInternal}
+          providers={(providers ?? []).filter((p) => p.jobs.includes(job.name))}
+        />
       ))}
     </section>
+  );
+}
+
+/** Final labels as Prometheus's targets page shows them: without `__address__`, `__scheme__`, … unless asked. */
+function visibleLabels(labels: Labels, showInternal: boolean): Labels {
+  if (showInternal) return labels;
+  const out: Labels = {};
+  for (const [name, value] of Object.entries(labels)) if (!name.startsWith("__")) out[name] = value;
+  return out;
+}
+
+/** The job's staleness: providers still waiting for their initial set, and providers reporting errors. */
+function JobHealth({ summary, providers }: { summary: JobSummary; providers: ProviderInfo[] }) {
+  const failing = providers.filter((p) => providerHealth(p) === "errors");
+  return (
+    <>
+      {!summary.isComplete && (
+        <p class="warn" data-testid="job-waiting">
+          {summary.waitingFor.length > 0
+            ? `Waiting for the initial targets of ${summary.waitingFor.join(", ")}: http_sd answers 503 for this job until they arrive.`
+            : "The initial targets are being built."}
+        </p>
+      )}
+      {failing.map((p) => (
+        <p key={p.name} class="error small" data-testid="job-errors">
+          {p.name}: {p.lastError?.message} ({p.errorCount} errors, last {formatTime(p.lastError?.atMs)}; targets shown are the last good ones)
+        </p>
+      ))}
+    </>
   );
 }
 
@@ -71,7 +117,7 @@ export function describeRule(rule: Record<string, string | string[]>): string {
   return parts.join(", ");
 }
 
-function JobSection({ summary, version, filter }: { summary: JobSummary; version: number; filter: string }) {
+function JobSection({ summary, version, filter, showInternal, providers }: { summary: JobSummary; version: number; filter: string; showInternal: boolean; providers: ProviderInfo[] }) {
   const [isOpen, setOpen] = useState(true);
   const [tab, setTab] = useState<Tab>("active");
   const [data, setData] = useState<JobTargets | undefined>();
@@ -102,10 +148,11 @@ function JobSection({ summary, version, filter }: { summary: JobSummary; version
         <span class="count active" data-count="active">{summary.active} active</span>
         <span class="count dropped" data-count="dropped">{summary.dropped} dropped</span>
         <span class="count failed" data-count="failed">{summary.failed} failed</span>
-        <span class="muted small">{summary.updatedAtMs === undefined ? "nothing discovered yet" : `updated ${formatTime(summary.updatedAtMs)}`}</span>
+        <span class="muted small" data-testid="updated">{summary.updatedAtMs === undefined ? "nothing discovered yet" : `updated ${formatTime(summary.updatedAtMs)}`}</span>
       </h3>
       {isOpen && (
         <div class="job-body">
+          <JobHealth summary={summary} providers={providers} />
           <div class="tabs">
             {(["active", "dropped", "failed"] as const).map((t) => (
               <button key={t} class={t === tab ? "tab selected" : "tab"} data-tab={t} onClick={() => setTab(t)}>
@@ -115,28 +162,33 @@ function JobSection({ summary, version, filter }: { summary: JobSummary; version
             {filter.trim() !== "" && <span class="muted" data-testid="match-count">{shown.length} of {rows.length} match</span>}
           </div>
           {error && <p class="error">{error}</p>}
+          {!data && !error && <p class="muted" data-testid="loading">Loading targets…</p>}
           {data && tab === "dropped" && data.droppedCount > data.dropped.length && (
             <p class="muted">Showing {data.dropped.length} of {data.droppedCount} dropped targets (keep_dropped_targets).</p>
           )}
-          {data && shown.length === 0 && <p class="muted">No {tab} targets{filter.trim() === "" ? "" : " match the filter"}.</p>}
+          {data && shown.length === 0 && (data.isComplete || rows.length > 0) && <p class="muted">No {tab} targets{filter.trim() === "" ? "" : " match the filter"}.</p>}
           {shown.length > 0 && (
             <table class="targets" data-testid="targets-table">
               <thead>
                 <tr>
                   <th>Target</th>
+                  <th>{tab === "active" ? "Labels" : "Why"}</th>
                   <th>Discovered labels</th>
-                  <th>{tab === "active" ? "Final labels" : "Why"}</th>
                 </tr>
               </thead>
               <tbody>
                 {shown.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE).map((row) => (
                   <tr key={row.key} class="target-row">
                     <td class="target-title">
-                      <div>{row.title}</div>
-                      <a class="debug-link" href={debugHref(summary.name, row.discovered)}>debug relabeling</a>
+                      <span>{row.title}</span> <a class="debug-link" href={debugHref(summary.name, row.discovered)}>debug</a>
                     </td>
-                    <td><LabelList labels={row.discovered} /></td>
-                    <td>{row.final ? <LabelList labels={row.final} /> : <span class="why">{row.why}</span>}</td>
+                    <td class="final">{row.final ? <LabelList labels={visibleLabels(row.final, showInternal)} /> : <span class="why">{row.why}</span>}</td>
+                    <td class="discovered">
+                      <details>
+                        <summary>{Object.keys(row.discovered).length} discovered labels</summary>
+                        <LabelList labels={row.discovered} />
+                      </details>
+                    </td>
                   </tr>
                 ))}
               </tbody>

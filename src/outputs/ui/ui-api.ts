@@ -17,6 +17,8 @@ export interface UiApiOptions {
   readonly targets: TargetsView;
   readonly relabelRules: RelabelRulesOf;
   readonly providerStatuses: () => readonly ProviderStatus[];
+  /** The provider's config block as the user wrote it (YAML, secrets `<secret>`); undefined: not found. */
+  readonly providerConfigYaml?: (provider: ProviderStatus) => string | undefined;
 }
 
 /** A rule in the keys of prometheus.yml, for display. */
@@ -86,6 +88,7 @@ export function providersHandler(options: UiApiOptions): () => HttpResponse {
       mechanism: p.mechanism,
       jobs: p.jobs,
       config: p.config,
+      configYaml: options.providerConfigYaml?.(p) ?? null,
       state: p.state,
       hasInitialSet: p.hasInitialSet,
       isWaiting: p.isWaiting,

@@ -11,6 +11,8 @@ export interface UiOptions {
   readonly targets: TargetsView;
   readonly relabelRules: RelabelRulesOf;
   readonly providerStatuses: () => readonly ProviderStatus[];
+  /** See UiApiOptions.providerConfigYaml. */
+  readonly providerConfigYaml?: (provider: ProviderStatus) => string | undefined;
   /** What `/` shows when the UI was not built (the plain placeholder page). */
   readonly fallbackPage?: () => HttpResponse;
   /** The built UI; default dist/ui/. */
