@@ -7,15 +7,23 @@
  * the public IPv4 (":port" when there is none, as in Prometheus).
  */
 import { GoStruct, joinHostPort } from "../../cloud/go-json.js";
-import { GO_NIL, goIpString } from "../../cloud/go-net.js";
+import { GO_NIL, goIpString, parseGoIp } from "../../cloud/go-net.js";
+import { SourceError } from "../../errors.js";
 import type { LabelSet } from "../../model/labels.js";
 
 const P = "__meta_linode_";
 
+/** A `*net.IP` element as Go decodes it: null stays nil (`<nil>`), text Go cannot parse fails the answer. */
+function decodeIp(value: unknown): string {
+  if (value === null) return GO_NIL;
+  if (typeof value !== "string" || (value !== "" && parseGoIp(value) === undefined)) throw new SourceError("PROMSD_SOURCE_BAD_BODY", `linode: invalid IP address ${JSON.stringify(value)} in an instance's ipv4 list`);
+  return value === "" ? GO_NIL : goIpString(value);
+}
+
 const rdns = (ip: GoStruct): string => (ip.string("rdns") === "null" ? "" : ip.string("rdns"));
 
 export function linodeTarget(instance: GoStruct, ips: readonly GoStruct[], ranges: readonly GoStruct[], port: number, separator: string): LabelSet | undefined {
-  const ipv4 = instance.list("ipv4", "[]*net.IP").map((ip) => (ip === null ? GO_NIL : goIpString(typeof ip === "string" ? ip : "")));
+  const ipv4 = instance.list("ipv4", "[]*net.IP").map(decodeIp);
   if (ipv4.length === 0) return undefined;
   let privateIpv4 = "", publicIpv4 = "", publicIpv6 = "", privateRdns = "", publicRdns = "", publicIpv6Rdns = "";
   const extraIps: string[] = [];
