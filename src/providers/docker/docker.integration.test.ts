@@ -120,3 +120,19 @@ test("docker (oracle): the fake engine serving Prometheus's fixtures and faults 
     }
   })));
 });
+
+test("docker (oracle): the HTTP client block applies to http:// hosts only, as in promtool 2.42", async (t) => {
+  const state: EngineState = { containers: fixture("dockerprom-containers.json"), networks: fixture("dockerprom-networks.json") };
+  const engine = await startFakeDockerEngine(state);
+  t.after(() => engine.close());
+  const port = new URL(engine.host).port;
+  for (const host of [`http://127.0.0.1:${port}`, `tcp://127.0.0.1:${port}`]) {
+    const dir = await tempDir(t);
+    await writeOneJobConfig(dir, "docker_sd_configs", `host: ${host}\nbasic_auth: {username: u, password: pw}`);
+    engine.requests.length = 0;
+    assert.ok(assertSameSdEntries(await runPromtoolAndPromsd(dir, { timeoutMs: 2000 }), host).length >= 10);
+    const authorizations = new Set(engine.requests.map((r) => r.headers.authorization));
+    assert.deepEqual([...authorizations], host.startsWith("http:") ? [`Basic ${Buffer.from("u:pw").toString("base64")}`] : [undefined], host);
+    assert.ok(engine.requests.length >= 6, "both programs asked");
+  }
+});

@@ -6,7 +6,7 @@
  * Real behaviour is proven against a real dockerd (src/testing/dockerd.ts); this fake only has to answer as
  * dockerd does for the endpoints Prometheus calls, which the promtool comparison tests check.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
 export interface EngineState {
@@ -33,6 +33,7 @@ export interface EngineFault {
 export interface FakeEngineRequest {
   readonly method: string;
   readonly url: string;
+  readonly headers: IncomingHttpHeaders;
 }
 
 export interface FakeDockerEngine {
@@ -84,7 +85,7 @@ export async function startFakeDockerEngine(state: EngineState, options: { socke
   const engine = { state, apiVersion: "1.41" };
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const url = request.url ?? "";
-    requests.push({ method: request.method ?? "", url });
+    requests.push({ method: request.method ?? "", url, headers: request.headers });
     const resource = resourceOf(url);
     const fault = faults.get(resource);
     if (fault?.hang === true) return;
