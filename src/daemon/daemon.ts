@@ -21,7 +21,9 @@ import type { ProviderDefinition } from "../providers/provider.js";
 import type { TargetsView } from "../targets/types.js";
 import { FileSdWriter } from "../outputs/file-sd/file-sd-writer.js";
 import { exposureWarning } from "../outputs/http/exposure.js";
-import { HttpServer, parseListenAddress } from "../outputs/http/server.js";
+import { HttpServer, parseListenAddress, type RequestHandler } from "../outputs/http/server.js";
+import { WebConfigSource } from "../outputs/web-config/web-config-source.js";
+import { WebGuard } from "../outputs/web-config/web-guard.js";
 import type { Router } from "../outputs/http/router.js";
 import { createDaemonMetrics, type DaemonMetrics } from "../outputs/metrics/daemon-metrics.js";
 import { createWebRouter } from "../outputs/web.js";
@@ -59,6 +61,7 @@ export class Daemon {
   #targetSync: TargetSync | undefined;
   #server: HttpServer | undefined;
   #router: Router | undefined;
+  #webConfig: WebConfigSource | undefined;
   #fileSd: FileSdWriter | undefined;
   #snapshot: ReadonlyMap<string, readonly TargetGroup[]> = new Map();
   #isReady = false;
@@ -121,19 +124,33 @@ export class Daemon {
     const { flags, logger } = this.#options;
     const config = await this.#loadConfig();
     this.#config = config;
+    // A bad web config stops the start, before any port is bound (exporter-toolkit validates first too).
+    if (flags.webConfigFile !== undefined) this.#webConfig = await WebConfigSource.open(flags.webConfigFile, { logger: logger.child({ component: "web-config" }) });
     const targetSync = this.#startDiscovery(config);
     if (flags.fileSdDir !== undefined) {
       this.#fileSd = new FileSdWriter({ dir: flags.fileSdDir, targets: targetSync, logger: logger.child({ component: "file_sd" }), metrics: this.#metrics });
       await this.#fileSd.start(this.#stop.signal);
     }
     this.#router = this.#createRouter();
-    this.#server = await HttpServer.listen(this.#router, parseListenAddress(flags.listenAddress));
+    this.#server = await this.#listen(this.#router);
     this.#metrics.lastReloadSuccessful.set(1);
     this.#metrics.lastReloadSuccessTimestamp.set(Date.now() / 1000);
     logger.info({ address: this.#server.url, config: config.file, jobs: config.scrapeConfigs.length, profile: flags.profile }, "promsd is listening");
-    // No web config support yet (issue 15): pass its protection here once there is one.
-    const exposure = exposureWarning(parseListenAddress(flags.listenAddress).host, undefined);
+    const exposure = exposureWarning(parseListenAddress(flags.listenAddress).host, this.#webConfig?.protection);
     if (exposure !== undefined) logger.warn({ address: flags.listenAddress }, exposure);
+  }
+
+  /** Serves `router` behind the web config's TLS, rate limit and basic auth when one is given. */
+  async #listen(router: Router): Promise<HttpServer> {
+    const address = parseListenAddress(this.#options.flags.listenAddress);
+    const webConfig = this.#webConfig;
+    if (!webConfig) return HttpServer.listen(router, address);
+    const handler: RequestHandler = new WebGuard(router, webConfig);
+    const server = await HttpServer.listen(handler, address, webConfig.servesTls ? { tls: webConfig } : {});
+    webConfig.start();
+    const { config } = webConfig.current ?? {};
+    this.#options.logger.info({ file: webConfig.file, tls: webConfig.servesTls, users: config?.users.size ?? 0, rateLimit: (config?.rateLimit.intervalMs ?? 0) !== 0 }, "Web config loaded");
+    return server;
   }
 
   /** Creates the manager and the scrape side (TargetSync) and applies the first config. */
@@ -195,7 +212,8 @@ export class Daemon {
       waitingProviders: () => (this.#manager?.providerStatuses() ?? []).filter((p) => p.isWaiting),
       globalUrl: () => {
         const port = this.#server?.address.port ?? parseListenAddress(flags.listenAddress).port;
-        return { externalUrl: new URL(flags.externalUrl ?? `http://${hostname()}:${port}/`), listenPort: port };
+        const scheme = this.#webConfig?.servesTls ? "https" : "http";
+        return { externalUrl: new URL(flags.externalUrl ?? `${scheme}://${hostname()}:${port}/`), listenPort: port };
       },
       registry: this.registry,
       metrics: this.#metrics,
@@ -268,6 +286,7 @@ export class Daemon {
   async #shutDown(): Promise<void> {
     this.#stop.abort(new Error("daemon closing"));
     await this.#started?.catch(() => {});
+    this.#webConfig?.stop();
     await Promise.allSettled([this.#server?.close(), this.#manager?.close(), this.#fileSd?.flush()]);
     this.#options.logger.info({}, "promsd stopped");
   }

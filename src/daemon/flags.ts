@@ -13,6 +13,8 @@ export interface DaemonFlags {
   readonly listenAddress: string;
   /** Base URL under which promsd is reachable from outside (for `globalUrl`); default from hostname and port. */
   readonly externalUrl: string | undefined;
+  /** exporter-toolkit web config (TLS, basic auth, headers, rate limit); undefined: plain HTTP, no auth. */
+  readonly webConfigFile: string | undefined;
   readonly enableLifecycle: boolean;
   readonly logLevel: LogLevel;
   readonly logFormat: LogFormat;
@@ -28,6 +30,7 @@ export const DEFAULT_FLAGS: DaemonFlags = Object.freeze({
   configFile: undefined,
   listenAddress: "127.0.0.1:9800",
   externalUrl: undefined,
+  webConfigFile: undefined,
   enableLifecycle: false,
   logLevel: "info",
   logFormat: "logfmt",
@@ -83,6 +86,7 @@ const SPECS: Readonly<Record<string, FlagSpec>> = {
       f.listenAddress = v;
     },
   },
+  "web.config.file": { help: "Path to a web configuration file (exporter-toolkit format) that can enable TLS, basic auth, headers and a rate limit.", apply: (f, v) => (f.webConfigFile = v) },
   "web.external-url": { help: "URL under which promsd is reachable from outside (used for globalUrl).", apply: (f, v) => (f.externalUrl = v) },
   "web.enable-lifecycle": { help: "Enable reload and shutdown via HTTP (POST /-/reload, /-/quit).", isBoolean: true, apply: (f, v) => (f.enableLifecycle = bool("web.enable-lifecycle", v)) },
   "log.level": { help: "Only log messages with the given severity or above: debug, info, warn, error.", apply: (f, v) => (f.logLevel = oneOf("log.level", ["debug", "info", "warn", "error"], v)) },
