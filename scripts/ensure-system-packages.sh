@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs (the reference Prometheus/promtool, real ZooKeeper
-# and dnsmasq servers, Chromium for UI tests, openssl for the TLS test certificates, dockerd and a static busybox) when they are missing. Runs before `npm test`; never by hand.
+# and dnsmasq servers, Chromium for UI tests, openssl for the TLS test certificates, dockerd and a static busybox,
+# curl as a real TLS client of the web config tests) when they are missing. Runs before `npm test`; never by hand.
 set -euo pipefail
 need=()
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
@@ -10,6 +11,7 @@ command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v unshare >/dev/null 2>&1 || need+=(util-linux)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
 # A real Docker Engine for docker_sd/dockerswarm_sd (brings containerd, runc, iptables) and a static busybox
 # for the image the tests build without pulling.
