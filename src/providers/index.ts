@@ -27,6 +27,7 @@ import { stackitProvider } from "./stackit/provider.js";
 import { puppetDbProvider } from "./puppetdb/provider.js";
 import { uyuniProvider } from "./uyuni/provider.js";
 import { outscaleProvider } from "./outscale/provider.js";
+import { azureProvider } from "./azure/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   staticProvider,
@@ -55,6 +56,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   puppetDbProvider,
   uyuniProvider,
   outscaleProvider,
+  azureProvider,
 ];
 
 /**
