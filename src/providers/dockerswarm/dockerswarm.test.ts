@@ -90,7 +90,7 @@ test("dockerswarm: a failing refresh keeps the last good targets and is counted 
   const updates = pullUpdates(t, createDockerSwarmDiscoverer(parse(`host: ${engine.host}\nrole: tasks\nrefresh_interval: 200ms`), deps));
   assert.equal((await updates.next())[0]?.targets.length, 27);
   let failures = 0;
-  for (const [resource, fault] of [["nodes", { status: 503, body: "{}" }], ["services", { truncateAfterBytes: 100 }], ["tasks", { stallAfterBytes: 10 }]] as const) {
+  for (const [resource, fault] of [["nodes", { status: 503, body: "{}" }], ["services", { truncateAfterBytes: 100 }], ["tasks", { stallAfterBytes: 10 }], ["tasks", { hugeBytes: 80 * 1024 * 1024 }], ["networks", { body: '[{"Id": "n", "Ingress": "yes"}]' }]] as const) {
     engine.faults.set(resource, fault);
     const pending = updates.pull();
     failures += 1;
@@ -98,4 +98,16 @@ test("dockerswarm: a failing refresh keeps the last good targets and is counted 
     engine.faults.delete(resource);
     assert.equal((await pending).value?.[0]?.targets.length, 27);
   }
+});
+
+test("dockerswarm: a manager that is down at start is retried until it answers", async (t) => {
+  const dir = await tempDir(t);
+  const socketPath = join(dir, "late.sock");
+  const deps = testDeps();
+  const updates = pullUpdates(t, createDockerSwarmDiscoverer(parse(`host: unix://${socketPath}\nrole: nodes\nrefresh_interval: 100ms`), deps));
+  const first = updates.pull();
+  await waitForMetric(deps.registry, { name: "prometheus_sd_refresh_failures_total", labels: { mechanism: "dockerswarm" }, value: 1 });
+  const engine = await startFakeDockerEngine({ nodes: fixture("swarmprom-nodes.json") }, { socketPath });
+  t.after(() => engine.close());
+  assert.equal((await first).value?.[0]?.targets.length, 5);
 });
