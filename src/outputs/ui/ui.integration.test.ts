@@ -4,98 +4,21 @@
  * Screenshots go to test-output/screenshots/ for review.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 import { Daemon } from "../../daemon/daemon.js";
 import { DEFAULT_FLAGS } from "../../daemon/flags.js";
 import { silentLogger } from "../../logging.js";
 import { createTempDir, runPromtoolSd, writeFiles, type SdEntry } from "../../testing/index.js";
 import { launchChromium, screenshot } from "./testing/chromium.js";
+import { BIG_COUNT, BIG_TARGETS, CONFIG, finalLabels, nodeTargets, REPO_ROOT, replaceFile, run, targetLabels, WEB_TARGETS, XSS } from "./testing/ui-fixtures.js";
 
 // The callbacks passed to page.evaluate/waitForFunction run in the browser; these are the DOM names they use
 // (the Node tsconfig has no DOM lib).
 declare const document: { querySelectorAll(selector: string): { length: number }; querySelector(selector: string): { textContent: string | null } | null };
 declare const window: object;
 declare function requestAnimationFrame(callback: (time: number) => void): number;
-
-const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const XSS = "<img src=x onerror=alert(1)>";
-
-const CONFIG = `
-scrape_configs:
-  - job_name: node
-    file_sd_configs:
-      - files: [targets/node.json]
-        refresh_interval: 1s
-    relabel_configs:
-      - source_labels: [env]
-        regex: staging
-        action: drop
-      - source_labels: [__address__]
-        regex: "([^:]+):\\\\d+"
-        target_label: host
-      - source_labels: [__meta_filepath]
-        target_label: from_file
-      - regex: "team_(.+)"
-        action: labelmap
-        replacement: "owner_$1"
-  - job_name: web
-    file_sd_configs:
-      - files: [targets/web.json]
-        refresh_interval: 1s
-    relabel_configs:
-      - source_labels: [__address__]
-        regex: "noaddr:.*"
-        target_label: __address__
-        replacement: ""
-  - job_name: big
-    file_sd_configs:
-      - files: [targets/big.json]
-        refresh_interval: 1s
-  - job_name: broken
-    file_sd_configs:
-      - files: [targets/broken.json]
-        refresh_interval: 1s
-  - job_name: remote
-    http_sd_configs:
-      - url: http://127.0.0.1:9/sd
-        refresh_interval: 1s
-        basic_auth: {username: sd-user, password: hunter2}
-`;
-
-function nodeTargets(extra: string[] = []): string {
-  return JSON.stringify([
-    { targets: ["10.0.0.1:9100", "10.0.0.2:9100", ...extra], labels: { env: "prod", team_db: "alice" } },
-    { targets: ["10.0.0.3:9100"], labels: { env: "staging" } },
-    { targets: ["10.0.0.4:9100"], labels: { env: "prod", note: XSS } },
-  ]);
-}
-
-const WEB_TARGETS = JSON.stringify([{ targets: ["web-0:8080", "web-1:8080", "noaddr:1"], labels: { tier: "frontend" } }]);
-const BIG_COUNT = 10_000;
-const BIG_TARGETS = JSON.stringify([
-  { targets: Array.from({ length: BIG_COUNT }, (_, i) => `big-${i}.example:9100`), labels: { fleet: "big" } },
-]);
-
-function run(command: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => void (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited ${code}: ${stderr}`))));
-  });
-}
-
-/** Replaces a file atomically, so the file provider never reads half of it. */
-async function replaceFile(path: string, content: string): Promise<void> {
-  await writeFile(`${path}.tmp`, content);
-  await rename(`${path}.tmp`, path);
-}
 
 const cleanups: (() => unknown)[] = [];
 const suiteScope = { after: (fn: () => unknown) => void cleanups.push(fn) };
@@ -400,17 +323,3 @@ describe("ui in Chromium", { timeout: 120_000 }, () => {
     assert.deepEqual(foreignRequests, []);
   });
 });
-
-async function finalLabels(page: Page): Promise<Record<string, string>> {
-  return page.locator('[data-testid="final-labels"] tr').evaluateAll((rows) =>
-    Object.fromEntries(rows.map((r) => [r.getAttribute("data-label") ?? "", r.querySelector("td:last-child")?.textContent ?? ""])),
-  );
-}
-
-/** What target building makes of the relabeled labels (oracle: `__meta_*` removed, `instance` defaults to `__address__`). */
-function targetLabels(relabeled: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(relabeled)) if (!name.startsWith("__meta_")) out[name] = value;
-  out["instance"] ??= out["__address__"] ?? "";
-  return out;
-}
