@@ -19,6 +19,7 @@ import { vultrProvider } from "./vultr/provider.js";
 import { dockerProvider } from "./docker/provider.js";
 import { ionosProvider } from "./ionos/provider.js";
 import { ec2Provider } from "./ec2/provider.js";
+import { lightsailProvider } from "./lightsail/provider.js";
 import { dockerSwarmProvider } from "./dockerswarm/provider.js";
 import { tritonProvider } from "./triton/provider.js";
 import { scalewayProvider } from "./scaleway/provider.js";
@@ -48,6 +49,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   dockerProvider,
   ionosProvider,
   ec2Provider,
+  lightsailProvider,
   dockerSwarmProvider,
   tritonProvider,
   scalewayProvider,
