@@ -29,6 +29,7 @@ import { puppetDbProvider } from "./puppetdb/provider.js";
 import { uyuniProvider } from "./uyuni/provider.js";
 import { outscaleProvider } from "./outscale/provider.js";
 import { azureProvider } from "./azure/provider.js";
+import { ociProvider } from "./oci/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   staticProvider,
@@ -59,6 +60,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   uyuniProvider,
   outscaleProvider,
   azureProvider,
+  ociProvider,
 ];
 
 /**
