@@ -30,6 +30,7 @@ import { uyuniProvider } from "./uyuni/provider.js";
 import { outscaleProvider } from "./outscale/provider.js";
 import { azureProvider } from "./azure/provider.js";
 import { ociProvider } from "./oci/provider.js";
+import { nomadProvider } from "./nomad/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   staticProvider,
@@ -61,6 +62,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   outscaleProvider,
   azureProvider,
   ociProvider,
+  nomadProvider,
 ];
 
 /**
