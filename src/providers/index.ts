@@ -20,6 +20,7 @@ import { dockerProvider } from "./docker/provider.js";
 import { ionosProvider } from "./ionos/provider.js";
 import { ec2Provider } from "./ec2/provider.js";
 import { lightsailProvider } from "./lightsail/provider.js";
+import { awsProvider } from "./aws/provider.js";
 import { dockerSwarmProvider } from "./dockerswarm/provider.js";
 import { tritonProvider } from "./triton/provider.js";
 import { scalewayProvider } from "./scaleway/provider.js";
@@ -52,6 +53,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   ionosProvider,
   ec2Provider,
   lightsailProvider,
+  awsProvider,
   dockerSwarmProvider,
   tritonProvider,
   scalewayProvider,
