@@ -8,7 +8,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ec2ErrorAnswer, oversizedAnswer } from "../../testing/cloud/aws/aws-fake.js";
-import { configProblem, metricValue, parseConfigYaml, pullUpdates, testDeps, waitForMetric } from "../../testing/index.js";
+import { startConnectProxy } from "../../testing/cloud/connect-proxy.js";
+import { generateHostCerts } from "../../testing/cloud/tls-fake.js";
+import { configProblem, metricValue, parseConfigYaml, pullUpdates, tempDir, testDeps, waitForMetric } from "../../testing/index.js";
 import { manualTicks } from "../../testing/manual-ticks.js";
 import { parseEc2Config, type Ec2Config } from "./config.js";
 import { createEc2Discoverer } from "./discoverer.js";
@@ -156,5 +158,21 @@ test("ec2: the server gone fails refreshes (counted) until it is back", async (t
   const next = await pending;
   assert.deepEqual(next.value?.[0]?.targets.map((l: Readonly<Record<string, string>>) => l["__meta_ec2_instance_id"]), ["i-2"]);
   assert.equal(await metricValue(deps.registry, FAILURES, { mechanism: "ec2" }), 1);
+  await updates.stop();
+});
+
+test("ec2: with no endpoint, the SDK's regional HTTPS endpoint is reached through proxy_url, trusting tls_config's CA", async (t) => {
+  const dir = await tempDir(t);
+  const certs = generateHostCerts(dir, ["ec2.eu-west-3.amazonaws.com"]);
+  const fake = await startFakeEc2({ reservations: [{ OwnerId: "1", Instances: [instance(7)] }], tls: { cert: certs.cert, key: certs.key } });
+  t.after(() => fake.close());
+  const proxy = await startConnectProxy({ target: fake.port });
+  t.after(() => proxy.close());
+  const config = parseConfigYaml(parseEc2Config, `region: eu-west-3\naccess_key: AKIDTEST\nsecret_key: s\nproxy_url: ${proxy.url}\ntls_config: {ca_file: ${certs.caFile}}`);
+  const updates = pullUpdates(t, createEc2Discoverer(config, testDeps()));
+  const [group] = await updates.next();
+  assert.equal(group?.targets[0]?.["__meta_ec2_instance_id"], "i-7");
+  assert.ok(proxy.connects.length > 0 && proxy.connects.every((authority) => authority === "ec2.eu-west-3.amazonaws.com:443"), proxy.connects.join());
+  assert.equal(fake.requestsOf("DescribeInstances")[0]?.headers.host, "ec2.eu-west-3.amazonaws.com");
   await updates.stop();
 });

@@ -6,7 +6,7 @@
  * JSON fixtures, and rendered to EC2's XML element names (`dnsName`, `ipAddress`, `instanceState`, …).
  * Faults come from the shared AWS fake (src/testing/cloud/aws/aws-fake.ts).
  */
-import { ec2ErrorAnswer, startAwsFake, xmlEscape, type AwsFake, type AwsFakeRequest } from "../../testing/cloud/aws/aws-fake.js";
+import { ec2ErrorAnswer, startAwsFake, xmlEscape, type AwsFake, type AwsFakeOptions, type AwsFakeRequest } from "../../testing/cloud/aws/aws-fake.js";
 import type { Ec2Instance, Ec2NetworkInterface, Ec2Reservation } from "./instances.js";
 
 export interface FakeEc2Reservation extends Ec2Reservation {
@@ -70,7 +70,7 @@ function filterValue(instance: Ec2Instance, name: string): string[] | undefined 
   return undefined;
 }
 
-export async function startFakeEc2(options: { reservations?: readonly FakeEc2Reservation[]; zones?: readonly FakeEc2Zone[]; pageSize?: number; port?: number } = {}): Promise<FakeEc2> {
+export async function startFakeEc2(options: { reservations?: readonly FakeEc2Reservation[]; zones?: readonly FakeEc2Zone[]; pageSize?: number } & AwsFakeOptions = {}): Promise<FakeEc2> {
   let reservations = options.reservations ?? [];
   let zones = options.zones ?? [];
   const pageSize = options.pageSize ?? 1000;
@@ -95,7 +95,7 @@ export async function startFakeEc2(options: { reservations?: readonly FakeEc2Res
       return { status: 200, headers: XML_HEADERS, body };
     }
     return ec2ErrorAnswer("InvalidAction", 400, `The action ${request.operation} is not valid for this web service.`);
-  }, options.port === undefined ? {} : { port: options.port });
+  }, options);
   return {
     ...fake,
     setReservations: (next) => void (reservations = next),

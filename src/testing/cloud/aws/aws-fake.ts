@@ -58,6 +58,13 @@ interface QueuedFault {
   readonly matches: (request: AwsFakeRequest) => boolean;
 }
 
+export interface AwsFakeOptions {
+  /** Listen on this port (to come back on the same address after a close). */
+  readonly port?: number;
+  /** Serve HTTPS with this certificate (e.g. from src/testing/cloud/tls-fake.ts for a real AWS host name). */
+  readonly tls?: { readonly cert: string; readonly key: string };
+}
+
 const CREDENTIAL = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\//;
 
 function operationOf(headers: IncomingHttpHeaders, form: URLSearchParams): string {
@@ -67,7 +74,7 @@ function operationOf(headers: IncomingHttpHeaders, form: URLSearchParams): strin
 }
 
 /** Starts a fake whose `route` answers each request; an unrouted request gets a 400 UnknownOperation. */
-export async function startAwsFake(route: AwsFakeRoute, options: { port?: number } = {}): Promise<AwsFake> {
+export async function startAwsFake(route: AwsFakeRoute, options: AwsFakeOptions = {}): Promise<AwsFake> {
   const requests: AwsFakeRequest[] = [];
   const faults: QueuedFault[] = [];
   let always: AwsFakeAnswer | undefined;
@@ -104,7 +111,7 @@ export async function startAwsFake(route: AwsFakeRoute, options: { port?: number
       res.write(payload.subarray(0, answer.truncateAfterBytes));
       setTimeout(() => res.destroy(), 10);
     })().catch((error: unknown) => res.destroy(error instanceof Error ? error : new Error(String(error))));
-  }, options.port === undefined ? {} : { port: options.port });
+  }, { ...(options.port === undefined ? {} : { port: options.port }), ...(options.tls === undefined ? {} : { tls: options.tls }) });
   return {
     url: server.origin,
     port: server.port,
