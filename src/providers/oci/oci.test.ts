@@ -5,7 +5,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { checkCloudFaults } from "../../testing/cloud/cloud-faults.js";
-import { configProblem, manualTicks, parseConfigYaml, pullUpdates, tempDir, testDeps, waitForMetric } from "../../testing/index.js";
+import { configProblem, manualTicks, ONE_JOB, parseConfigYaml, pullUpdates, runPromsdSd, sortedSdEntries, tempDir, testDeps, waitForMetric, writeOneJobConfig, type SdEntry } from "../../testing/index.js";
 import { parseOciConfig, type OciConfig } from "./config.js";
 import { createOciDiscoverer } from "./discoverer.js";
 import { REGION, startFakeOci, TEST_FINGERPRINT, TEST_USER, type FakeOci } from "./fake-oci.js";
@@ -102,4 +102,14 @@ test("oci: instance_principal is accepted but each refresh fails with a clear er
 test("oci faults: the common cloud fault run (500, truncated, oversized, hang, 429, down, cold start)", async (t) => {
   const { fake, parsed } = await start(t, "\ncompartments: [ocid1.compartment.oc1..comp002]");
   await checkCloudFaults(t, { mechanism: "oci", fake, targetCount: 1, create: (deps, limits) => createOciDiscoverer({ ...parsed, ...limits }, deps) });
+});
+
+test("oci: `promsd sd` loads an oci_sd_configs job (proxy + CA from the config) and prints its targets", async (t) => {
+  const { fake } = await start(t);
+  const caseDir = await tempDir(t);
+  await writeFile(join(caseDir, "key.pem"), fake.privateKeyPem);
+  await writeOneJobConfig(caseDir, "oci_sd_configs", `${apiKey}\nport: 9100\n${fake.clientYaml}`);
+  const entries = sortedSdEntries(await runPromsdSd(caseDir, ONE_JOB.configFile, ONE_JOB.job, { timeoutMs: 2000 })).map((line) => JSON.parse(line) as SdEntry);
+  assert.deepEqual(entries.map((e) => e.labels.instance).sort(), ["10.0.0.5:9100", "203.0.113.10:9100", "[2001:db8::10]:9100"]);
+  assert.deepEqual(fake.refused, []);
 });

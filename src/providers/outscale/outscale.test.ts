@@ -4,7 +4,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { checkCloudFaults } from "../../testing/cloud/cloud-faults.js";
-import { configProblem, manualTicks, parseConfigYaml, pullUpdates, tempDir, testDeps, waitForMetric } from "../../testing/index.js";
+import { configProblem, manualTicks, ONE_JOB, parseConfigYaml, pullUpdates, runPromsdSd, sortedSdEntries, tempDir, testDeps, waitForMetric, writeOneJobConfig, type SdEntry } from "../../testing/index.js";
 import { parseOutscaleConfig, type OutscaleConfig } from "./config.js";
 import { createOutscaleDiscoverer } from "./discoverer.js";
 import { startFakeOutscale, TEST_KEYS } from "./fake-outscale.js";
@@ -65,4 +65,14 @@ test("outscale faults: the common cloud fault run (500, truncated, oversized, ha
   t.after(() => fake.close());
   const parsed = config(`endpoint: ${fake.endpoint}\n${keys}`);
   await checkCloudFaults(t, { mechanism: "outscale", fake, targetCount: 4, create: (deps, limits) => createOutscaleDiscoverer({ ...parsed, ...limits }, deps) });
+});
+
+test("outscale: `promsd sd` loads an outscale_sd_configs job from prometheus.yml and prints its targets", async (t) => {
+  const fake = await startFakeOutscale();
+  t.after(() => fake.close());
+  const dir = await tempDir(t);
+  await writeOneJobConfig(dir, "outscale_sd_configs", `endpoint: ${fake.endpoint}\n${keys}\nport: 9090`);
+  const entries = sortedSdEntries(await runPromsdSd(dir, ONE_JOB.configFile, ONE_JOB.job, { timeoutMs: 1500 })).map((line) => JSON.parse(line) as SdEntry);
+  assert.deepEqual(entries.map((e) => e.labels.instance).sort(), ["10.0.0.1:9090", "10.0.0.5:9090", "10.1.2.3:9090", "203.0.113.10:9090"]);
+  assert.equal(entries.find((e) => e.labels.instance === "10.0.0.5:9090")?.discoveredLabels.__meta_outscale_vm_tag_Name, "my-vm");
 });

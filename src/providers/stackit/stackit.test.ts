@@ -5,7 +5,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { checkCloudFaults } from "../../testing/cloud/cloud-faults.js";
-import { configProblem, manualTicks, parseConfigYaml, pullUpdates, tempDir, testDeps, waitForMetric } from "../../testing/index.js";
+import { configProblem, manualTicks, ONE_JOB, parseConfigYaml, pullUpdates, runPromsdSd, sortedSdEntries, tempDir, testDeps, waitForMetric, writeOneJobConfig, type SdEntry } from "../../testing/index.js";
 import { parseStackitConfig, type StackitConfig } from "./config.js";
 import { createStackitDiscoverer, stackitServersUrl } from "./discoverer.js";
 import { startFakeStackit, TEST_PROJECT, TEST_STATIC_TOKEN, type FakeStackit } from "./fake-stackit.js";
@@ -113,4 +113,16 @@ test("stackit faults: the common cloud fault run (500, truncated, oversized, han
   t.after(() => fake.close());
   const parsed = config(`project: ${TEST_PROJECT}\nendpoint: ${fake.origin}\nbearer_token: ${TEST_STATIC_TOKEN}`);
   await checkCloudFaults(t, { mechanism: "stackit", fake, targetCount: 1, create: (deps, limits) => createStackitDiscoverer({ ...parsed, ...limits }, deps) });
+});
+
+test("stackit: `promsd sd` loads a stackit_sd_configs job (key flow from files) and prints its target", async (t) => {
+  const fake = await startFakeStackit();
+  t.after(() => fake.close());
+  const dir = await tempDir(t);
+  await writeFile(join(dir, "sa.json"), fake.serviceAccountKey());
+  await writeFile(join(dir, "key.pem"), fake.privateKeyPem);
+  await writeOneJobConfig(dir, "stackit_sd_configs", `project: ${TEST_PROJECT}\nendpoint: ${fake.origin}\nservice_account_key_path: sa.json\nprivate_key_path: key.pem`);
+  const entries = sortedSdEntries(await runPromsdSd(dir, ONE_JOB.configFile, ONE_JOB.job, { timeoutMs: 1500 })).map((line) => JSON.parse(line) as SdEntry);
+  assert.deepEqual(entries.map((e) => e.labels.instance), ["192.0.2.1:80"]);
+  assert.equal(entries[0]?.discoveredLabels.__meta_stackit_name, "runcommandtest");
 });
