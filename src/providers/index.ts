@@ -32,6 +32,7 @@ import { outscaleProvider } from "./outscale/provider.js";
 import { azureProvider } from "./azure/provider.js";
 import { ociProvider } from "./oci/provider.js";
 import { nomadProvider } from "./nomad/provider.js";
+import { gceProvider } from "./gce/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   staticProvider,
@@ -65,6 +66,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   azureProvider,
   ociProvider,
   nomadProvider,
+  gceProvider,
 ];
 
 /**
