@@ -33,6 +33,7 @@ import { azureProvider } from "./azure/provider.js";
 import { ociProvider } from "./oci/provider.js";
 import { nomadProvider } from "./nomad/provider.js";
 import { gceProvider } from "./gce/provider.js";
+import { kumaProvider } from "./kuma/provider.js";
 
 export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   staticProvider,
@@ -67,6 +68,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   ociProvider,
   nomadProvider,
   gceProvider,
+  kumaProvider,
 ];
 
 /**
