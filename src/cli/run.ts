@@ -6,6 +6,7 @@ import { runDaemon } from "../daemon/run.js";
 import { parseProfile } from "../profile.js";
 import { parseArgs, UsageError } from "./args.js";
 import { runCheckConfig } from "./check-config.js";
+import { runCheckWebConfig } from "./check-web-config.js";
 import type { CliIo } from "./io.js";
 import { runSdCommand, SD_USAGE } from "./sd.js";
 import { runStartCommand, START_USAGE } from "./start.js";
@@ -16,6 +17,8 @@ Prometheus-compatible service discovery.
 
 Commands:
   check config <config-files>...       Check that prometheus.yml files are valid (like promtool).
+  check web-config <web-config-files>...
+                                       Check that --web.config.file files are valid (like promtool).
   sd <config-file> <job>               Run a job's service discovery and print its targets, exactly as
                                        "promtool check service-discovery" does (see "promsd sd --help").
   run [<flags>]                        Run the promsd daemon (see "promsd run --help").
@@ -42,6 +45,10 @@ async function runCheck(argv: readonly string[], io: CliIo): Promise<number> {
   if (args.flags.has("help") && (what === undefined || what === "config")) {
     io.stdout(what === undefined ? MAIN_USAGE : CHECK_CONFIG_USAGE);
     return 0;
+  }
+  if (what === "web-config") {
+    if (files.length === 0) throw new UsageError("required argument 'web-config-files' not provided");
+    return runCheckWebConfig(files, io, { profile: parseProfile(args.values.get("profile") ?? "v3") });
   }
   if (what !== "config") throw new UsageError(what === undefined ? "expected command after 'check'" : `expected command but got "${what}"`);
   if (files.length === 0) throw new UsageError("required argument 'config-files' not provided");

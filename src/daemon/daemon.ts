@@ -125,7 +125,7 @@ export class Daemon {
     const config = await this.#loadConfig();
     this.#config = config;
     // A bad web config stops the start, before any port is bound (exporter-toolkit validates first too).
-    if (flags.webConfigFile !== undefined) this.#webConfig = await WebConfigSource.open(flags.webConfigFile, { logger: logger.child({ component: "web-config" }) });
+    if (flags.webConfigFile !== undefined) this.#webConfig = await WebConfigSource.open(flags.webConfigFile, { logger: logger.child({ component: "web-config" }), profile: flags.profile });
     const targetSync = this.#startDiscovery(config);
     if (flags.fileSdDir !== undefined) {
       this.#fileSd = new FileSdWriter({ dir: flags.fileSdDir, targets: targetSync, logger: logger.child({ component: "file_sd" }), metrics: this.#metrics });

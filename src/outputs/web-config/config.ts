@@ -12,6 +12,7 @@ import { isAbsolute, join } from "node:path";
 import { ConfigError } from "../../errors.js";
 import { MapReader } from "../../config/reader.js";
 import { Secret } from "../../config/secret.js";
+import type { Profile } from "../../profile.js";
 import { ConfigLocation } from "../../yaml/location.js";
 import { goYamlTag, parseYaml, type YamlNode } from "../../yaml/yaml-node.js";
 import { parseGoDuration } from "./go-duration.js";
@@ -71,31 +72,36 @@ export const ALLOWED_HEADERS: ReadonlyMap<string, readonly string[]> = new Map([
   ["Content-Security-Policy", []],
 ]);
 
-/** Parses web config text; `file` names it in errors and relative paths join with its directory. */
-export function parseWebConfigText(text: string, file: string, configDir: string): WebConfig {
+/**
+ * Parses web config text; `file` names it in errors and relative paths join with its directory. Profile
+ * v2.42 reads the file as Prometheus 2.42's exporter-toolkit (0.8) does: no inline `cert`/`key`/`client_ca`,
+ * no `client_allowed_sans`, no `rate_limit` (unknown keys there), and its older "missing cert_file" wording.
+ */
+export function parseWebConfigText(text: string, file: string, configDir: string, profile: Profile = "v3"): WebConfig {
   const root = ConfigLocation.root(file);
   const reader = MapReader.open(parseYaml(text, file), root, "web.Config");
   const tlsReader = reader.map("tls_server_config", "web.TLSConfig");
-  const tls = readTlsConfig(tlsReader ?? MapReader.open(undefined, reader.atKey("tls_server_config"), "web.TLSConfig"), configDir);
+  const tls = readTlsConfig(tlsReader ?? MapReader.open(undefined, reader.atKey("tls_server_config"), "web.TLSConfig"), configDir, profile);
   const httpReader = reader.map("http_server_config", "web.HTTPConfig") ?? MapReader.open(undefined, reader.atKey("http_server_config"), "web.HTTPConfig");
   const http2 = httpReader.bool("http2") ?? true;
   const headers = readHeaders(httpReader);
   httpReader.finish();
-  const rateLimit = readRateLimit(reader.map("rate_limit", "web.RateLimiterConfig") ?? MapReader.open(undefined, reader.atKey("rate_limit"), "web.RateLimiterConfig"));
+  const rateLimit = profile === "v2.42" ? { intervalMs: 0, burst: 0 } : readRateLimit(reader.map("rate_limit", "web.RateLimiterConfig") ?? MapReader.open(undefined, reader.atKey("rate_limit"), "web.RateLimiterConfig"));
   const users = readUsers(reader);
   reader.finish();
   checkHttp2Ciphers(tls, http2);
   return { file, tls, http2, headers, rateLimit, users, unknownUserHash: unknownUserHash(users) };
 }
 
-function readTlsConfig(r: MapReader, configDir: string): WebTlsConfig {
+function readTlsConfig(r: MapReader, configDir: string, profile: Profile): WebTlsConfig {
+  const isV242 = profile === "v2.42";
   const path = (key: string): string | undefined => {
     const value = r.string(key);
     return value === undefined || value === "" || isAbsolute(value) ? value : join(configDir, value);
   };
-  const cert = r.string("cert");
-  const key = r.secret("key");
-  const clientCa = r.string("client_ca");
+  const cert = isV242 ? undefined : r.string("cert");
+  const key = isV242 ? undefined : r.secret("key");
+  const clientCa = isV242 ? undefined : r.string("client_ca");
   const certFile = path("cert_file");
   const keyFile = path("key_file");
   const clientAuthText = r.string("client_auth_type");
@@ -105,7 +111,7 @@ function readTlsConfig(r: MapReader, configDir: string): WebTlsConfig {
   const minVersion = tlsVersion(r, "min_version") ?? "TLS12";
   const maxVersion = tlsVersion(r, "max_version") ?? "TLS13";
   const preferServerCipherSuites = r.bool("prefer_server_cipher_suites") ?? true;
-  const clientAllowedSans = r.stringList("client_allowed_sans");
+  const clientAllowedSans = isV242 ? undefined : r.stringList("client_allowed_sans");
   r.finish();
   const isEnabled = [certFile, cert, keyFile, clientCaFile, clientCa, clientAuthText].some((v) => v !== undefined && v !== "") || (key !== undefined && !key.isEmpty);
   const config: WebTlsConfig = {
@@ -127,8 +133,8 @@ function readTlsConfig(r: MapReader, configDir: string): WebTlsConfig {
   };
   if (!isEnabled) return config;
   // The toolkit's checks, in its order (validateTLSPaths, then the client auth switch).
-  if (!config.certFile && !config.cert) throw new ConfigError(r.at, "missing one of cert or cert_file", "set cert_file (a PEM file) or cert (inline PEM)");
-  if (!config.keyFile && !config.key) throw new ConfigError(r.at, "missing one of key or key_file", "set key_file (a PEM file) or key (inline PEM)");
+  if (!config.certFile && !config.cert) throw new ConfigError(r.at, isV242 ? "missing cert_file" : "missing one of cert or cert_file", "set cert_file (a PEM file) or cert (inline PEM)");
+  if (!config.keyFile && !config.key) throw new ConfigError(r.at, isV242 ? "missing key_file" : "missing one of key or key_file", "set key_file (a PEM file) or key (inline PEM)");
   const clientAuthType = clientAuthText === "RequireClientCert" ? "RequireAnyClientCert" : clientAuthText === undefined || clientAuthText === "" ? "NoClientCert" : CLIENT_AUTH_TYPES.find((t) => t === clientAuthText);
   if (clientAuthType === undefined) {
     throw new ConfigError(r.atKey("client_auth_type"), `invalid ClientAuth: ${clientAuthText ?? ""}`, `expected one of ${CLIENT_AUTH_TYPES.join(", ")}`);

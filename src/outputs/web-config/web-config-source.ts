@@ -12,6 +12,7 @@ import { dirname } from "node:path";
 import { ConfigError } from "../../errors.js";
 import { ConfigLocation } from "../../yaml/location.js";
 import type { Logger } from "../../logging.js";
+import type { Profile } from "../../profile.js";
 import type { WebProtection } from "../http/exposure.js";
 import { parseWebConfigText, type WebConfig } from "./config.js";
 import { loadTlsSettings, type TlsServerSettings } from "./tls-options.js";
@@ -25,20 +26,22 @@ export interface LoadedWebConfig {
 }
 
 /** Reads and checks the whole file, TLS files included; throws ConfigError (or the read error, wrapped). */
-export async function loadWebConfigFile(file: string): Promise<LoadedWebConfig> {
+export async function loadWebConfigFile(file: string, profile: Profile = "v3"): Promise<LoadedWebConfig> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (error) {
     throw new ConfigError(ConfigLocation.root(file), error instanceof Error ? error.message : String(error), "check --web.config.file", { cause: error });
   }
-  const config = parseWebConfigText(text, file, dirname(file));
+  const config = parseWebConfigText(text, file, dirname(file), profile);
   const tls = config.tls.isEnabled ? await loadTlsSettings(config.tls) : undefined;
   return { config, tls, text };
 }
 
 export interface WebConfigSourceOptions {
   readonly logger: Logger;
+  /** Which exporter-toolkit to read the file as (see parseWebConfigText); default v3. */
+  readonly profile?: Profile;
   /** How often the files are re-read; default 1 s. */
   readonly recheckMs?: number;
 }
@@ -49,6 +52,7 @@ export class WebConfigSource {
   readonly servesTls: boolean;
   readonly #logger: Logger;
   readonly #recheckMs: number;
+  readonly #profile: Profile | undefined;
   readonly #tlsListeners = new Set<(settings: TlsServerSettings | undefined) => void>();
   #current: LoadedWebConfig | undefined;
   #fingerprint: string;
@@ -65,11 +69,12 @@ export class WebConfigSource {
     this.#fingerprint = fingerprint;
     this.#logger = options.logger;
     this.#recheckMs = options.recheckMs ?? 1000;
+    this.#profile = options.profile;
   }
 
   /** Loads the file for the start of the daemon: any problem throws, so promsd exits and says why. */
   static async open(file: string, options: WebConfigSourceOptions): Promise<WebConfigSource> {
-    const loaded = await loadWebConfigFile(file);
+    const loaded = await loadWebConfigFile(file, options.profile);
     return new WebConfigSource(file, loaded, fingerprintOf(loaded), options);
   }
 
@@ -118,7 +123,7 @@ export class WebConfigSource {
   async #recheckOnce(): Promise<void> {
     let loaded: LoadedWebConfig;
     try {
-      loaded = await loadWebConfigFile(this.file);
+      loaded = await loadWebConfigFile(this.file, this.#profile);
       if (this.servesTls && !loaded.tls) throw new ConfigError(ConfigLocation.root(this.file), "TLS config is not present", "promsd was started with TLS; restore tls_server_config or restart promsd");
     } catch (error) {
       this.#fail(error);
