@@ -21,6 +21,7 @@ import { ionosProvider } from "./ionos/provider.js";
 import { ec2Provider } from "./ec2/provider.js";
 import { lightsailProvider } from "./lightsail/provider.js";
 import { awsProvider } from "./aws/provider.js";
+import { mskProvider } from "./msk/provider.js";
 import { dockerSwarmProvider } from "./dockerswarm/provider.js";
 import { tritonProvider } from "./triton/provider.js";
 import { scalewayProvider } from "./scaleway/provider.js";
@@ -56,6 +57,7 @@ export const builtinProviders: readonly ProviderDefinition<unknown>[] = [
   ec2Provider,
   lightsailProvider,
   awsProvider,
+  mskProvider,
   dockerSwarmProvider,
   tritonProvider,
   scalewayProvider,

@@ -23,6 +23,8 @@ function roleConfig(config: AwsSdConfig) {
       return { ...config.ec2, clusters: undefined };
     case "lightsail":
       return { ...config.lightsail, filters: undefined, clusters: undefined };
+    case "msk":
+      return { ...config.msk, filters: undefined };
     default:
       return config.pending;
   }
@@ -81,7 +83,7 @@ test("aws role lightsail: Lightsail's targets", async (t) => {
   await updates.stop();
 });
 
-for (const role of ["ecs", "elasticache", "msk", "rds"]) {
+for (const role of ["ecs", "elasticache", "rds"]) {
   test(`aws role ${role}: not implemented yet: one warning and an empty initial set, no request`, async (t) => {
     const warnings: string[] = [];
     const deps = testDeps();
@@ -92,3 +94,13 @@ for (const role of ["ecs", "elasticache", "msk", "rds"]) {
     await updates.stop();
   });
 }
+
+test("aws role msk: MSK's brokers, with the clusters key", async (t) => {
+  const { startFakeMsk } = await import("../msk/fake-msk-server.js");
+  const fake = await startFakeMsk({ clusters: [{ ClusterName: "c", ClusterArn: "arn:c", ClusterType: "PROVISIONED" }, { ClusterName: "d", ClusterArn: "arn:d", ClusterType: "PROVISIONED" }], nodes: { "arn:c": [{ NodeARN: "n", BrokerNodeInfo: { BrokerId: 1, Endpoints: ["b-1.c"] } }], "arn:d": [] } });
+  t.after(() => fake.close());
+  const updates = pullUpdates(t, createAwsDiscoverer(parseConfigYaml(parseAwsSdConfig, `role: msk\nregion: us-east-1\nendpoint: ${fake.url}\naccess_key: A\nsecret_key: s\nclusters: [arn:c]\nport: 9644`), testDeps()));
+  const [group] = await updates.next();
+  assert.deepEqual(group?.targets.map((l) => [l["__address__"], l["__meta_msk_cluster_name"]]), [["b-1.c:9644", "c"]]);
+  await updates.stop();
+});

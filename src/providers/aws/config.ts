@@ -14,6 +14,7 @@ import type { ConfigLocation } from "../../yaml/location.js";
 import type { YamlNode } from "../../yaml/yaml-node.js";
 import { ec2ConfigFrom, type Ec2Config } from "../ec2/config.js";
 import { lightsailConfigFrom, type LightsailConfig } from "../lightsail/config.js";
+import { MSK_DEFAULTS, mskConfigFrom, type MskConfig } from "../msk/config.js";
 
 export const AWS_ROLES = ["ec2", "ecs", "elasticache", "lightsail", "msk", "rds"] as const;
 export type AwsRole = (typeof AWS_ROLES)[number];
@@ -27,7 +28,8 @@ export interface AwsPendingRoleConfig extends AwsCommonConfig {
 export type AwsSdConfig =
   | { readonly role: "ec2"; readonly ec2: Ec2Config }
   | { readonly role: "lightsail"; readonly lightsail: LightsailConfig }
-  | { readonly role: "ecs" | "elasticache" | "msk" | "rds"; readonly pending: AwsPendingRoleConfig };
+  | { readonly role: "msk"; readonly msk: MskConfig }
+  | { readonly role: "ecs" | "elasticache" | "rds"; readonly pending: AwsPendingRoleConfig };
 
 function isAwsRole(text: string): text is AwsRole {
   return (AWS_ROLES as readonly string[]).includes(text);
@@ -58,9 +60,13 @@ export function parseAwsSdConfig(node: YamlNode, at: ConfigLocation, ctx: ParseC
       checkInterval(lightsail.refreshIntervalMs);
       return { role, lightsail };
     }
+    case "msk": {
+      const msk = mskConfigFrom(keys, clusters, httpClient, MSK_DEFAULTS.requestConcurrency, true);
+      checkInterval(msk.refreshIntervalMs);
+      return { role, msk };
+    }
     case "ecs":
     case "elasticache":
-    case "msk":
     case "rds":
       return { role, pending: { ...applyAwsDefaults(keys, httpClient, { port: 80, refreshIntervalMs: 60_000 }, true), filters, clusters } };
   }

@@ -2,9 +2,9 @@
  * The unified `aws_sd_configs` (Prometheus discovery/aws/aws.go `NewDiscoverer`): it hands the role's
  * config to the role's own discoverer, so `role: ec2` is exactly `ec2_sd_configs` (same labels, same
  * `prometheus_sd_refresh_failures_total{mechanism="ec2"}`) and `role: lightsail` exactly
- * `lightsail_sd_configs`.
+ * `lightsail_sd_configs`, and `role: msk` `msk_sd_configs` (with its default request_concurrency, 10).
  *
- * Not implemented yet (TODO(#13)): the ecs, elasticache, msk and rds roles. Their configs are parsed and
+ * Not implemented yet (TODO(#13)): the ecs, elasticache and rds roles. Their configs are parsed and
  * validated; their discoverer logs one warning, delivers an empty initial set (so `promsd sd` and the
  * daemon's readiness are not held up) and nothing else, like promsd's other not-yet-implemented mechanisms.
  */
@@ -12,6 +12,7 @@ import { unreachable } from "../../profile.js";
 import type { Discoverer, DiscovererDeps } from "../provider.js";
 import { createEc2Discoverer } from "../ec2/discoverer.js";
 import { createLightsailDiscoverer } from "../lightsail/discoverer.js";
+import { createMskDiscoverer } from "../msk/discoverer.js";
 import type { AwsSdConfig } from "./config.js";
 
 function createPendingRoleDiscoverer(role: string, deps: DiscovererDeps): Discoverer {
@@ -31,9 +32,10 @@ export function createAwsDiscoverer(config: AwsSdConfig, deps: DiscovererDeps): 
       return createEc2Discoverer(config.ec2, deps);
     case "lightsail":
       return createLightsailDiscoverer(config.lightsail, deps);
+    case "msk":
+      return createMskDiscoverer(config.msk, deps);
     case "ecs":
     case "elasticache":
-    case "msk":
     case "rds":
       return createPendingRoleDiscoverer(config.role, deps);
     default:
