@@ -27,6 +27,10 @@ function staticImports(file: string): string[] {
 }
 
 function packagesReachable(entry: string): Map<string, string> {
+  return walkImports(entry).packages;
+}
+
+function walkImports(entry: string): { packages: Map<string, string>; files: Set<string> } {
   const seen = new Set<string>();
   const packages = new Map<string, string>();
   const queue = [entry];
@@ -42,7 +46,7 @@ function packagesReachable(entry: string): Map<string, string> {
       }
     }
   }
-  return packages;
+  return { packages, files: seen };
 }
 
 for (const entry of ["cli/main.ts", "index.ts"]) {
@@ -51,3 +55,14 @@ for (const entry of ["cli/main.ts", "index.ts"]) {
     assert.deepEqual(eager.map(([name, file]) => `${name} (imported by ${file.slice(SRC.length + 1)})`), []);
   });
 }
+
+/** The mechanisms of the first waves, whose discoverers load eagerly (marathon checks its token file then). */
+const EAGER_DISCOVERERS = new Set(["static", "file", "dns", "zookeeper", "consul", "http", "kubernetes", "marathon"]);
+
+test("lazy dependencies: the CLI loads no discoverer module of the newer mechanisms at start-up (providers/lazy-discoverer.ts)", () => {
+  const { files } = walkImports(join(SRC, "cli/main.ts"));
+  const eager = [...files]
+    .map((file) => file.slice(SRC.length + 1))
+    .filter((file) => /^providers\/[^/]+\/discoverer\.ts$/.test(file) && !EAGER_DISCOVERERS.has(file.split("/")[1] ?? ""));
+  assert.deepEqual(eager, []);
+});

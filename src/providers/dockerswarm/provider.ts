@@ -1,11 +1,11 @@
+import { lazyDiscoverer } from "../lazy-discoverer.js";
 import type { ProviderDefinition } from "../provider.js";
 import { parseDockerSwarmConfig, type DockerSwarmConfig } from "./config.js";
-import { createDockerSwarmDiscoverer } from "./discoverer.js";
 
 /** `dockerswarm_sd_configs`: services, tasks or nodes of a Docker Swarm. */
 export const dockerSwarmProvider: ProviderDefinition<DockerSwarmConfig> = {
   name: "dockerswarm",
   configKey: "dockerswarm_sd_configs",
   parseConfig: parseDockerSwarmConfig,
-  createDiscoverer: (config, deps) => createDockerSwarmDiscoverer(config, deps),
+  createDiscoverer: (config, deps) => lazyDiscoverer(async () => (await import("./discoverer.js")).createDockerSwarmDiscoverer, config, deps),
 };

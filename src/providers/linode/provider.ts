@@ -1,11 +1,11 @@
+import { lazyDiscoverer } from "../lazy-discoverer.js";
 import type { ProviderDefinition } from "../provider.js";
 import { parseLinodeConfig, type LinodeConfig } from "./config.js";
-import { createLinodeDiscoverer } from "./discoverer.js";
 
 /** `linode_sd_configs`: Linode instances with their IPs and IPv6 ranges, refreshed when account events say so. */
 export const linodeProvider: ProviderDefinition<LinodeConfig> = {
   name: "linode",
   configKey: "linode_sd_configs",
   parseConfig: parseLinodeConfig,
-  createDiscoverer: (config, deps) => createLinodeDiscoverer(config, deps),
+  createDiscoverer: (config, deps) => lazyDiscoverer(async () => (await import("./discoverer.js")).createLinodeDiscoverer, config, deps),
 };
