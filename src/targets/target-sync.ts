@@ -6,18 +6,20 @@
  * Reproduced from Prometheus's scrape manager: only the latest snapshot is kept and it is processed at the
  * next tick; a job absent from a snapshot keeps its targets; jobs removed from the config vanish with their
  * metric series; the `prometheus_target_*` metrics below. promsd additions: a job is rebuilt only when its
- * groups or its config changed, and subscribers hear only about jobs whose targets really changed.
+ * groups or its config changed, and subscribers hear only about jobs whose targets really changed. With the
+ * DiscoveryManager as source, a sync follows `snapshot.changes` (./job-changes.ts): unchanged jobs are not
+ * read, a changed job rebuilds only its changed groups, and subscribers are told which groups those were.
  */
 import type { Counter, Gauge, Registry, Summary } from "prom-client";
 import type { ScrapeConfig } from "../config/types.js";
 import { silentLogger, type Logger } from "../logging.js";
-import { labelSetsEqual } from "../model/labels.js";
 import { sameTargetGroup, type TargetGroup } from "../model/target-group.js";
 import type { Profile } from "../profile.js";
 import { counter, gauge, summary } from "../metrics/registry.js";
 import { sleep as realSleep } from "../providers/polling.js";
-import { buildJobTargets, failureMessage, sameDiscoveredLabels } from "./build.js";
-import type { ActiveTarget, BuiltTarget, DroppedTarget, FailedTarget, JobDelivery, JobTargets, TargetsView } from "./types.js";
+import { buildGroupTargets, buildJobTargets, failureMessage } from "./build.js";
+import { groupsBySource, patchBuiltGroups, PendingChanges, sameActive, sameDropped, sameFailed, sameList, type GroupsBySource, type PendingGroup } from "./job-changes.js";
+import type { BuiltTarget, JobDelivery, JobTargets, JobTargetsChange, TargetsView } from "./types.js";
 
 /**
  * A snapshot as TargetSync reads it. The manager's DiscoverySnapshot also says, per job, which providers had
@@ -68,8 +70,12 @@ interface BuiltJob {
    * objects, so a rebuild after a few changes relabels only the changed groups (100,000 pods churning no
    * longer cost a full relabeling per reload interval).
    */
-  readonly builtGroups: ReadonlyMap<TargetGroup, readonly BuiltTarget[]>;
+  readonly builtGroups: Map<TargetGroup, readonly BuiltTarget[]>;
+  /** The groups by provider and source, when built from a manager's snapshot: what lets a sync follow its changes. */
+  readonly bySource: GroupsBySource | undefined;
 }
+
+type ChangesListener = (changedJobs: readonly string[], changes: ReadonlyMap<string, JobTargetsChange>) => void;
 
 interface TargetSyncMetrics {
   readonly syncFailed: Counter<"scrape_job">;
@@ -112,7 +118,9 @@ export class TargetSync implements TargetsView {
   #hasPendingSnapshot = false;
   #isTickScheduled = false;
   readonly #built = new Map<string, BuiltJob>();
-  readonly #listeners = new Set<(changedJobs: readonly string[]) => void>();
+  readonly #listeners = new Set<ChangesListener>();
+  /** The snapshots' changes since the last sync (all of them: only the latest snapshot is built). */
+  readonly #pending = new PendingChanges();
 
   constructor(options: TargetSyncOptions) {
     this.#profile = options.profile;
@@ -142,7 +150,7 @@ export class TargetSync implements TargetsView {
     return { isComplete: false, waitingFor };
   }
 
-  subscribe(listener: (changedJobs: readonly string[]) => void, signal: AbortSignal): void {
+  subscribe(listener: ChangesListener, signal: AbortSignal): void {
     if (signal.aborted) return;
     this.#listeners.add(listener);
     signal.addEventListener("abort", () => this.#listeners.delete(listener), { once: true });
@@ -154,23 +162,27 @@ export class TargetSync implements TargetsView {
    */
   applyConfig(scrapeConfigs: readonly ScrapeConfig[]): void {
     this.#configs = configsByName(scrapeConfigs);
-    const changed: string[] = [];
+    const changed = new Map<string, JobTargetsChange>();
     for (const jobName of [...this.#built.keys()]) {
       if (this.#configs.has(jobName)) continue;
       this.#built.delete(jobName);
       this.#complete.delete(jobName);
       this.#deleteSeries(jobName);
-      changed.push(jobName);
+      changed.set(jobName, RESET);
     }
     for (const [jobName, config] of this.#configs) {
-      const groups = this.#latest.get(jobName) ?? this.#built.get(jobName)?.groups;
-      if (groups !== undefined && this.#rebuild(jobName, config, groups)) changed.push(jobName);
+      const latest = this.#latest.get(jobName);
+      const previous = this.#built.get(jobName);
+      const groups = latest ?? previous?.groups;
+      const bySource = latest !== undefined ? groupsBySource(this.#latest, jobName) : previous?.bySource;
+      if (groups !== undefined && this.#rebuild(jobName, config, groups, bySource)) changed.set(jobName, RESET);
     }
     this.#notify(changed);
   }
 
   #onSnapshot(snapshot: SourceSnapshot): void {
     this.#latest = snapshot;
+    this.#pending.add(snapshot);
     this.#hasPendingSnapshot = true;
     if (this.#reloadIntervalMs <= 0) {
       this.#sync();
@@ -195,36 +207,80 @@ export class TargetSync implements TargetsView {
     if (!this.#hasPendingSnapshot) return;
     this.#hasPendingSnapshot = false;
     const snapshot = this.#latest;
+    const pending = this.#pending.take();
     const knowsDelivery = typeof snapshot.waitingProviders === "function";
-    const changed: string[] = [];
+    const changed = new Map<string, JobTargetsChange>();
     for (const [jobName, config] of this.#configs) {
-      const groups = snapshot.get(jobName);
       const waiting = snapshot.waitingProviders?.(jobName);
-      let isChanged = false;
-      if (groups !== undefined) isChanged = this.#rebuild(jobName, config, groups);
-      // v2.42 leaves jobs without groups out of the snapshot: delivered and empty is still an answer.
-      else if (waiting?.length === 0 && !this.#built.has(jobName)) isChanged = this.#rebuild(jobName, config, []);
+      const jobPending = pending?.get(jobName);
+      const previous = this.#built.get(jobName);
+      const isCurrent = previous !== undefined && previous.fingerprint === scrapeConfigFingerprint(config);
+      let change: JobTargetsChange | undefined;
+      // Following the manager's changes: a job they do not name is exactly as built last time.
+      if (pending !== undefined && jobPending === undefined && isCurrent) change = undefined;
+      else if (jobPending?.isReset === false && isCurrent && this.#reusesBuiltGroups && previous.bySource !== undefined && snapshot.has(jobName)) {
+        change = this.#patch(jobName, config, snapshot.get(jobName) ?? [], previous, jobPending.groups);
+      } else {
+        const groups = snapshot.get(jobName);
+        if (groups !== undefined) change = this.#rebuild(jobName, config, groups, groupsBySource(snapshot, jobName)) ? RESET : undefined;
+        // v2.42 leaves jobs without groups out of the snapshot: delivered and empty is still an answer.
+        else if (waiting?.length === 0 && !this.#built.has(jobName)) change = this.#rebuild(jobName, config, [], new Map()) ? RESET : undefined;
+      }
       const wasComplete = this.#complete.has(jobName);
       // A job the snapshot does not know (not subscribed yet, during a reload) keeps what it had.
       const isComplete = this.#built.has(jobName) && (!knowsDelivery || (waiting === undefined ? wasComplete : waiting.length === 0));
       if (isComplete) this.#complete.add(jobName);
       else this.#complete.delete(jobName);
-      if (isChanged || isComplete !== wasComplete) changed.push(jobName);
+      if (change !== undefined) changed.set(jobName, change);
+      else if (isComplete !== wasComplete) changed.set(jobName, DELIVERY_ONLY);
     }
     this.#notify(changed);
   }
 
+  /**
+   * Applies the pending group changes of a job built from the same config: rebuilds only the changed groups
+   * and compares only their targets. Returns the change when the job's targets changed.
+   */
+  #patch(jobName: string, config: ScrapeConfig, groups: readonly TargetGroup[], previous: BuiltJob, pending: ReadonlyMap<string, ReadonlyMap<string, PendingGroup>>): JobTargetsChange | undefined {
+    const bySource = previous.bySource ?? new Map();
+    const started = performance.now();
+    const patched = patchBuiltGroups(pending, bySource, previous.builtGroups, (group) => buildGroupTargets(config, group, this.#profile));
+    if (patched.changes.length === 0) {
+      this.#built.set(jobName, { ...previous, groups });
+      return undefined;
+    }
+    let result = previous.result;
+    if (patched.isChanged) {
+      const built = buildJobTargets(config, groups, this.#profile, { previous: previous.builtGroups, next: previous.builtGroups });
+      result = { ...built, updatedAtMs: this.#now() };
+    }
+    this.#record(jobName, result, started);
+    this.#built.set(jobName, { groups, fingerprint: previous.fingerprint, result, builtGroups: previous.builtGroups, bySource });
+    return patched.isChanged ? { isReset: false, groups: patched.changes } : undefined;
+  }
+
   /** Rebuilds one job when its groups or config changed; true when its targets changed. */
-  #rebuild(jobName: string, config: ScrapeConfig, groups: readonly TargetGroup[]): boolean {
+  #rebuild(jobName: string, config: ScrapeConfig, groups: readonly TargetGroup[], bySource: GroupsBySource | undefined): boolean {
     const previous = this.#built.get(jobName);
     const fingerprint = scrapeConfigFingerprint(config);
-    if (previous !== undefined && previous.fingerprint === fingerprint && sameGroups(previous.groups, groups)) return false;
+    if (previous !== undefined && previous.fingerprint === fingerprint && sameGroups(previous.groups, groups)) {
+      if (previous.bySource === undefined && bySource !== undefined) this.#built.set(jobName, { ...previous, groups, bySource });
+      return false;
+    }
     if (previous === undefined) this.#metrics.poolsTotal.inc();
     const started = performance.now();
     const builtGroups = new Map<TargetGroup, readonly BuiltTarget[]>();
     const reusable = this.#reusesBuiltGroups && previous !== undefined && previous.fingerprint === fingerprint ? previous.builtGroups : new Map();
     const built = buildJobTargets(config, groups, this.#profile, { previous: reusable, next: builtGroups });
     const result: JobTargets = { ...built, updatedAtMs: this.#now() };
+    this.#record(jobName, result, started);
+    const isUnchanged = previous !== undefined && sameJobTargets(previous.result, result);
+    this.#built.set(jobName, { groups, fingerprint, result: isUnchanged ? previous.result : result, builtGroups, bySource });
+    return !isUnchanged;
+  }
+
+  /** The `prometheus_target_*` series and the failure log of one (re)built job. */
+  #record(jobName: string, result: JobTargets, started: number): void {
     this.#metrics.syncLength.observe({ scrape_job: jobName }, (performance.now() - started) / 1000);
     this.#metrics.poolSyncs.inc({ scrape_job: jobName });
     this.#metrics.syncFailed.inc({ scrape_job: jobName }, result.failed.length);
@@ -232,9 +288,6 @@ export class TargetSync implements TargetsView {
     for (const failed of result.failed) {
       this.#logger.error({ scrape_pool: jobName, err: failureMessage(failed) }, "Creating target failed");
     }
-    const isUnchanged = previous !== undefined && sameJobTargets(previous.result, result);
-    this.#built.set(jobName, { groups, fingerprint, result: isUnchanged ? previous.result : result, builtGroups });
-    return !isUnchanged;
   }
 
   #deleteSeries(jobName: string): void {
@@ -245,13 +298,16 @@ export class TargetSync implements TargetsView {
     this.#metrics.syncLength.remove(labels);
   }
 
-  #notify(changed: readonly string[]): void {
-    if (changed.length === 0) return;
-    for (const listener of [...this.#listeners]) listener(changed);
+  #notify(changed: ReadonlyMap<string, JobTargetsChange>): void {
+    if (changed.size === 0) return;
+    const jobs = [...changed.keys()];
+    for (const listener of [...this.#listeners]) listener(jobs, changed);
   }
 }
 
 const COMPLETE: JobDelivery = Object.freeze({ isComplete: true, waitingFor: Object.freeze([]) });
+const RESET: JobTargetsChange = Object.freeze({ isReset: true, groups: Object.freeze([]) });
+const DELIVERY_ONLY: JobTargetsChange = Object.freeze({ isReset: false, groups: Object.freeze([]) });
 
 function configsByName(scrapeConfigs: readonly ScrapeConfig[]): Map<string, ScrapeConfig> {
   return new Map(scrapeConfigs.map((c) => [c.jobName, c]));
@@ -282,25 +338,6 @@ function sameGroups(a: readonly TargetGroup[], b: readonly TargetGroup[]): boole
   return a.length === b.length && a.every((g, i) => {
     const h = b[i];
     return h !== undefined && sameTargetGroup(g, h);
-  });
-}
-
-function sameActive(a: ActiveTarget, b: ActiveTarget): boolean {
-  return a.scrapeUrl === b.scrapeUrl && a.source === b.source && a.index === b.index && labelSetsEqual(a.labels, b.labels) && sameDiscoveredLabels(a, b);
-}
-
-function sameDropped(a: DroppedTarget, b: DroppedTarget): boolean {
-  return a.source === b.source && a.index === b.index && a.droppedByRule === b.droppedByRule && sameDiscoveredLabels(a, b);
-}
-
-function sameFailed(a: FailedTarget, b: FailedTarget): boolean {
-  return a.source === b.source && a.index === b.index && a.reason === b.reason && sameDiscoveredLabels(a, b);
-}
-
-function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
-  return a.length === b.length && a.every((x, i) => {
-    const y = b[i];
-    return y !== undefined && same(x, y);
   });
 }
 

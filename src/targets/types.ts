@@ -66,6 +66,25 @@ export interface JobDelivery {
   readonly waitingFor: readonly string[];
 }
 
+/** One group whose targets were rebuilt in a sync, keyed as the discovery manager keys it. */
+export interface GroupTargetsChange {
+  readonly provider: string;
+  readonly source: string;
+  /** The group's targets before and after (empty: the group was new, or is gone). */
+  readonly before: readonly BuiltTarget[];
+  readonly after: readonly BuiltTarget[];
+}
+
+/**
+ * How a notified job changed. `isReset`: the job was built from all its groups (new, config changed, or the
+ * discovery side could not say what changed), read it whole. Otherwise `groups` lists the only groups rebuilt
+ * (empty when only `delivery` changed), so a subscriber can follow a 100,000-target job in O(changes).
+ */
+export interface JobTargetsChange {
+  readonly isReset: boolean;
+  readonly groups: readonly GroupTargetsChange[];
+}
+
 /** Read-only access to the current targets of every job, with change notification. */
 export interface TargetsView {
   /** Job names in config order. */
@@ -73,6 +92,9 @@ export interface TargetsView {
   job(jobName: string): JobTargets | undefined;
   /** See JobDelivery; a change of it is notified like a change of the job's targets. */
   delivery(jobName: string): JobDelivery;
-  /** Calls `listener` with the names of jobs whose targets changed; stops when `signal` aborts. */
-  subscribe(listener: (changedJobs: readonly string[]) => void, signal: AbortSignal): void;
+  /**
+   * Calls `listener` with the names of jobs whose targets changed and, when the view knows it (TargetSync
+   * does), how each changed; stops when `signal` aborts.
+   */
+  subscribe(listener: (changedJobs: readonly string[], changes?: ReadonlyMap<string, JobTargetsChange>) => void, signal: AbortSignal): void;
 }

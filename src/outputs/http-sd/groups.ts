@@ -29,7 +29,7 @@ export interface SdGroup {
 }
 
 /** The labels a group serves, merged and filtered when it shares the sets it came from. */
-function servedLabels({ labels, targetLabels, servesLabel }: SdGroup): LabelSet {
+export function servedLabels({ labels, targetLabels, servesLabel }: SdGroup): LabelSet {
   const all = targetLabels ? { ...labels, ...targetLabels } : labels;
   if (!servesLabel) return all;
   const out: Record<string, string> = {};
@@ -45,9 +45,15 @@ export interface Shard {
   readonly shards: number;
 }
 
-function isServedLabel(name: string): boolean {
+/** Labels of a final target an http_sd group serves: the public ones plus those that make its scrape URL. */
+export function isServedLabel(name: string): boolean {
   if (!name.startsWith(RESERVED_LABEL_PREFIX)) return true;
   return name === SCHEME_LABEL || name === METRICS_PATH_LABEL || name.startsWith(PARAM_LABEL_PREFIX);
+}
+
+/** The final view's order: by address, then by the served labels (equal for both means equal JSON). */
+export function compareFinalGroups(a: SdGroup, b: SdGroup): number {
+  return compareUtf8(a.targets[0] ?? "", b.targets[0] ?? "") || compareUtf8(labelSetKey(servedLabels(a)), labelSetKey(servedLabels(b)));
 }
 
 /** The final view: one group per active target, ordered by address, then labels. */
@@ -58,7 +64,7 @@ export function finalGroups(job: JobTargets): SdGroup[] {
     if (address === undefined) continue; // target building guarantees an address; be defensive anyway
     groups.push({ targets: [address], labels: target.labels, servesLabel: isServedLabel });
   }
-  return groups.sort((a, b) => compareUtf8(a.targets[0] ?? "", b.targets[0] ?? "") || compareUtf8(labelSetKey(servedLabels(a)), labelSetKey(servedLabels(b))));
+  return groups.sort(compareFinalGroups);
 }
 
 /** The discovered view: raw groups, split where targets carry labels of their own. */
@@ -128,7 +134,12 @@ export function sdGroupsPieces(groups: readonly SdGroup[]): Iterable<string> {
 }
 
 function* groupsJson(groups: readonly SdGroup[]): Generator<string> {
-  for (const g of groups) yield `{"targets":${stringsJson(g.targets, false)},"labels":${labelsJson(servedLabels(g), false)}}`;
+  for (const g of groups) yield sdGroupJson(g);
+}
+
+/** One group of the http_sd body as JSON. */
+export function sdGroupJson(g: SdGroup): string {
+  return `{"targets":${stringsJson(g.targets, false)},"labels":${labelsJson(servedLabels(g), false)}}`;
 }
 
 /** The http_sd body: a JSON list of groups, `[]` when empty (core.md 6.2). */
