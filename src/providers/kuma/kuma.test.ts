@@ -103,3 +103,18 @@ test("kuma: server down at start, 500, truncated, oversized, stalled and undecod
   assert.deepEqual(recovered.value, [{ source: "kuma", labels: {}, targets: [] }]);
   await updates.stop();
 });
+
+test("kuma: aborting during a held long-poll ends discovery at once and leaves no socket or timer behind", async (t) => {
+  const kuma = await startFakeKuma({ assignments: fixture.assignments });
+  t.after(() => kuma.close());
+  const baseline = process.getActiveResourcesInfo().length;
+  const stop = new AbortController();
+  const config = parse(`server: ${kuma.url}\nclient_id: c\nfetch_timeout: 60s\nrefresh_interval: 10ms`);
+  const iterator = createKumaDiscoverer(config, testDeps()).discover(stop.signal)[Symbol.asyncIterator]();
+  assert.ok(!(await iterator.next()).done);
+  const held = iterator.next();
+  await waitFor(() => kuma.requests.length === 2, { timeoutMs: 5000, description: "the second request is held by the server" });
+  stop.abort();
+  assert.equal((await held).done, true, "the discoverer ends when aborted");
+  await waitFor(() => process.getActiveResourcesInfo().length <= baseline, { timeoutMs: 5000, description: "no resources left behind" });
+});
