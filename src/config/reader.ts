@@ -86,10 +86,11 @@ export class MapReader {
   }
 
   /** A scalar field decoded into a typed Go field (bool, ints, floats); null or absent → undefined. */
-  #typedScalar(key: string): YamlScalar | undefined {
+  #typedScalar(key: string, goType: string): YamlScalar | undefined {
     const node = this.node(key);
     if (node === undefined || (node.kind === "scalar" && node.isNull)) return undefined;
-    if (node.kind !== "scalar") return undefined;
+    // A list or map where a number or bool belongs: go-yaml names the field's type (`into int`), not string.
+    if (node.kind !== "scalar") throw typeError(node, this.atKey(key), goType);
     scalarText(node, this.atKey(key)); // a fatal tag error comes before the type check, as in go-yaml
     return node;
   }
@@ -100,8 +101,9 @@ export class MapReader {
 
   /** A Go bool: only a scalar that resolves to a bool (`true`, `yes`, `!!bool on`; not `"true"` or `!!str true`). */
   bool(key: string): boolean | undefined {
-    if (this.string(key) === undefined) return undefined;
-    const resolved = scalarKind(this.#typedScalar(key) as YamlScalar); // string() checked it is a scalar
+    const node = this.#typedScalar(key, "bool");
+    if (node === undefined) return undefined;
+    const resolved = scalarKind(node);
     if (resolved.kind !== "bool") throw this.#scalarTypeError(key, "bool", "write true or false");
     return resolved.value === true;
   }
@@ -122,8 +124,9 @@ export class MapReader {
    * Go type's range; anything else (a string, `"5"`, `!!str 5`) is a type error.
    */
   #whole(key: string, goType: string, hint: string, isUnsigned: boolean): bigint | undefined {
-    if (this.string(key) === undefined) return undefined;
-    const resolved = scalarKind(this.#typedScalar(key) as YamlScalar);
+    const node = this.#typedScalar(key, goType);
+    if (node === undefined) return undefined;
+    const resolved = scalarKind(node);
     let value: bigint | undefined;
     if (resolved.kind === "int") value = BigInt(resolved.value as number | bigint);
     else if (resolved.kind === "float" && Number.isFinite(resolved.value)) value = BigInt(Math.trunc(resolved.value as number));

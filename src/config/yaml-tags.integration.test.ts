@@ -54,6 +54,8 @@ const CASES: TagCase[] = [
   { name: "!!float count", yaml: withTargets("sample_limit: !!float 5") },
   { name: "!!int count in hex", yaml: withTargets("sample_limit: !!int 0x10") },
   { name: "!!str count", yaml: withTargets("label_limit: !!str 7") },
+  { name: "a list in a count", yaml: withTargets("sample_limit: [1]") },
+  { name: "a map in a bool", yaml: withTargets("honor_labels: {a: 1}") },
   { name: "!!binary duration", yaml: job("job_name: j\nscrape_interval: !!binary MXM=\nscrape_timeout: 1s\nstatic_configs: [{targets: ['a:1']}]") },
   { name: "!!int duration", yaml: withTargets("scrape_interval: !!int 30") },
   { name: "!!str duration", yaml: withTargets("scrape_interval: !!str 1m") },
