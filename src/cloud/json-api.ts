@@ -25,6 +25,8 @@ export interface JsonRequestOptions extends Omit<HttpRequestOptions, "maxBodyByt
   readonly wait?: (ms: number, signal: AbortSignal) => Promise<boolean>;
   /** For error messages: `hetzner`, `linode`, … */
   readonly mechanism: string;
+  /** Headers computed again before every attempt (request signatures that carry a timestamp), merged over `headers`. */
+  readonly signHeaders?: () => Readonly<Record<string, string>>;
 }
 
 const RETRIED_STATUSES = new Set([429, 503]);
@@ -42,7 +44,8 @@ export function retryAfterMs(header: string | undefined, nowMs = Date.now()): nu
 export async function requestWithBackoff(client: HttpClient, url: string, options: JsonRequestOptions): Promise<HttpResponse> {
   const { maxRetries = 4, backoffMs = 1000, wait = sleep, maxBodyBytes = DEFAULT_MAX_BODY_BYTES } = options;
   for (let attempt = 0; ; attempt++) {
-    const response = await client.request(url, { ...options, maxBodyBytes });
+    const headers = options.signHeaders ? { ...options.headers, ...options.signHeaders() } : options.headers;
+    const response = await client.request(url, { ...options, ...(headers ? { headers } : {}), maxBodyBytes });
     if (!RETRIED_STATUSES.has(response.status) || attempt >= maxRetries) return response;
     const exponential = Math.min(MAX_BACKOFF_MS, backoffMs * 2 ** attempt) * (0.8 + Math.random() * 0.4);
     const delayMs = Math.min(MAX_BACKOFF_MS, retryAfterMs(response.headers["retry-after"]) ?? exponential);

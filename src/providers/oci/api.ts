@@ -77,7 +77,7 @@ export class OciApi {
   async #get(url: URL): Promise<{ body: unknown; nextPage: string | undefined }> {
     const { client, key, limiter, deps, signal, config } = this.options;
     await limiter.take(deps.sleep, signal);
-    const response = await requestWithBackoff(client, url.toString(), { mechanism: "oci", signal, wait: deps.sleep, maxBodyBytes: config.maxBodyBytes, headers: { accept: "application/json", ...withoutHost(signOciGet(url, this.#keyId, key)) } });
+    const response = await requestWithBackoff(client, url.toString(), { mechanism: "oci", signal, wait: deps.sleep, maxBodyBytes: config.maxBodyBytes, headers: { accept: "application/json" }, signHeaders: () => withoutHost(signOciGet(url, this.#keyId, key)) });
     const text = response.body.toString("utf8");
     if (response.status < 200 || response.status > 299) {
       throw new SourceError("PROMSD_SOURCE_HTTP_STATUS", `Error returned by ${url.hostname.split(".")[0] ?? "OCI"} service (${url.pathname}). Http Status Code: ${response.status}. ${text.slice(0, 512)}`.trim());

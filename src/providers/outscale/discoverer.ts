@@ -61,9 +61,11 @@ export async function refreshOutscale(config: OutscaleConfig, client: HttpClient
   const url = new URL(`${config.endpoint}/ReadVms`);
   const vms = await collectPages<GoStruct>(async (token) => {
     const body = JSON.stringify(token === undefined ? {} : { NextPageToken: token });
-    const headers = signSigV4({ method: "POST", url, headers: { host: url.host, "content-type": "application/json", accept: "application/json" }, body }, { accessKey: config.accessKey, secretKey: secret, ...OSC_SIGNING }, now());
-    const { host: _host, ...sent } = headers; // the client sends Host itself, from the same URL
-    const answer = await fetchJson(client, url.toString(), { mechanism: "outscale", method: "POST", body, headers: sent, signal, maxBodyBytes: config.maxBodyBytes, wait: deps.sleep }).catch((error: unknown) => {
+    const signHeaders = (): Record<string, string> => {
+      const { host: _host, ...sent } = signSigV4({ method: "POST", url, headers: { host: url.host, "content-type": "application/json", accept: "application/json" }, body }, { accessKey: config.accessKey, secretKey: secret, ...OSC_SIGNING }, now());
+      return sent; // the client sends Host itself, from the same URL
+    };
+    const answer = await fetchJson(client, url.toString(), { mechanism: "outscale", method: "POST", body, signHeaders, signal, maxBodyBytes: config.maxBodyBytes, wait: deps.sleep }).catch((error: unknown) => {
       throw new SourceError("PROMSD_SOURCE_OUTSCALE", `outscale ReadVms: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     });
     const response = GoStruct.of(answer, "osc.ReadVmsResponse");

@@ -148,3 +148,18 @@ test("ovhcloud faults: the common cloud fault run (500, truncated, oversized, ha
     create: (deps, limits) => createOvhcloudDiscoverer({ ...config(`endpoint: ${api.origin}\n${credentials}\nservice: vps`), ...limits }, deps),
   });
 });
+
+test("ovhcloud faults: a request retried after 429 is signed again with a fresh timestamp", async (t) => {
+  const api = await startFakeOvhApi();
+  t.after(() => api.close());
+  let advancedMs = 0;
+  // Time moves only while promsd waits: the API's clock and the local clock both jump by the wait.
+  const deps = testDeps({ sleep: async (ms, signal) => (ms === 300_000 ? new Promise((resolve) => signal.addEventListener("abort", () => resolve(false), { once: true })) : ((advancedMs += ms), (api.clockSkewMs = advancedMs), true)) });
+  api.answerNext({ body: Math.floor(Date.now() / 1000) }, { status: 429, headers: { "retry-after": "40" }, body: { message: "slow down" } });
+  const updates = pullUpdates(t, createOvhcloudDiscoverer(config(`endpoint: ${api.origin}\n${credentials}\nservice: vps\nrefresh_interval: 5m`), deps, { now: () => Date.now() + advancedMs }));
+  assert.equal((await updates.next())[0]?.targets.length, 1);
+  const stamps = api.requests.filter((r) => r.path === "/vps").map((r) => Number(r.headers["x-ovh-timestamp"]));
+  assert.equal(stamps.length, 2);
+  assert.ok((stamps[1] ?? 0) - (stamps[0] ?? 0) >= 30, `Retry-After 40 s is capped at 30 s; timestamps ${stamps.join(", ")}`);
+  assert.deepEqual(api.refused, [], "the retry's signature matched its new timestamp");
+});

@@ -65,7 +65,7 @@ export class OvhSignedApi {
 
   /** The server's clock in Unix seconds, from `GET /auth/time` (an empty body reads as 0, like go-ovh). */
   async serverTime(): Promise<number> {
-    const body = await this.#call("/auth/time", {});
+    const body = await this.#call("/auth/time");
     if (body === undefined) return 0;
     if (typeof body !== "number" || !Number.isInteger(body)) throw new SourceError("PROMSD_SOURCE_BAD_BODY", `ovhcloud: /auth/time: json: cannot unmarshal ${JSON.stringify(body)} into Go value of type int64`);
     return body;
@@ -78,20 +78,24 @@ export class OvhSignedApi {
       const serverSeconds = await this.serverTime();
       this.#offsetMs = now() - serverSeconds * 1000;
     }
-    const timestamp = Math.floor((now() - this.#offsetMs) / 1000);
+    const offsetMs = this.#offsetMs;
     const url = `${this.#base}${path}`;
     const consumerKey = this.config.consumerKey.reveal();
-    const signature = ovhSignature({ applicationSecret: this.config.applicationSecret.reveal(), consumerKey, method: "GET", url, body: "", timestamp });
-    return this.#call(path, { "x-ovh-timestamp": String(timestamp), "x-ovh-consumer": consumerKey, "x-ovh-signature": signature });
+    // Signed again for every attempt: a retry after a 429 must not carry a stale timestamp.
+    return this.#call(path, () => {
+      const timestamp = Math.floor((now() - offsetMs) / 1000);
+      const signature = ovhSignature({ applicationSecret: this.config.applicationSecret.reveal(), consumerKey, method: "GET", url, body: "", timestamp });
+      return { "x-ovh-timestamp": String(timestamp), "x-ovh-consumer": consumerKey, "x-ovh-signature": signature };
+    });
   }
 
-  async #call(path: string, signing: Record<string, string>): Promise<unknown> {
+  async #call(path: string, sign?: () => Record<string, string>): Promise<unknown> {
     const url = `${this.#base}${path}`;
-    const headers = { "x-ovh-application": this.config.applicationKey, accept: "application/json", ...signing };
     const response = await requestWithBackoff(this.client, url, {
       mechanism: "ovhcloud",
       signal: this.options.signal,
-      headers,
+      headers: { "x-ovh-application": this.config.applicationKey, accept: "application/json" },
+      ...(sign ? { signHeaders: sign } : {}),
       maxBodyBytes: this.config.maxBodyBytes,
       ...(this.options.wait ? { wait: this.options.wait } : {}),
     });
