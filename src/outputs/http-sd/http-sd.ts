@@ -4,7 +4,8 @@
  * empty). Bodies are computed once per change and cached by the identity of the input they were built from
  * (JobTargets and discovered-group arrays are immutable and replaced on change), with a strong ETag, so a
  * poll costs a map lookup and, with `If-None-Match`, an empty 304. The cache holds each body once, as UTF-8
- * chunks (plus its gzip once asked for), and the server writes them chunk by chunk (core.md 7.4).
+ * chunks (plus its gzip once asked for), and the server writes them chunk by chunk (core.md 7.4). The
+ * unsharded final view is patched per change from per-target pieces (./final-body.ts), not encoded whole.
  */
 import type { TargetGroup } from "../../model/target-group.js";
 import type { JobTargets, TargetsView } from "../../targets/types.js";
@@ -12,7 +13,8 @@ import type { DaemonMetrics } from "../metrics/daemon-metrics.js";
 import { encodePieces, gzipChunks, type EncodedBody } from "../http/byte-chunks.js";
 import { goJsonString, stringsJson } from "../http/go-json.js";
 import { apiError, jsonResponse, type HttpRequest, type HttpResponse, JSON_CONTENT_TYPE } from "../http/router.js";
-import { discoveredGroups, finalGroups, sdGroupsPieces, shardGroups, type SdGroup, type SdView, type Shard } from "./groups.js";
+import { FinalBodyPieces, type FinalBody } from "./final-body.js";
+import { discoveredGroups, sdGroupsPieces, shardGroups, type SdGroup, type SdView, type Shard } from "./groups.js";
 
 export const HTTP_SD_PATH_PREFIX = "/api/v1/sd/";
 
@@ -56,6 +58,8 @@ const EMPTY: readonly TargetGroup[] = [];
 export class HttpSdOutput {
   readonly #options: HttpSdOptions;
   readonly #cache = new WeakMap<object, Map<string, CachedBody>>();
+  /** Per job, the pieces of its final body and the body they last gave (with its gzip once asked for). */
+  readonly #final = new Map<string, { readonly pieces: FinalBodyPieces; body?: FinalBody; cached?: CachedBody }>();
 
   constructor(options: HttpSdOptions) {
     this.#options = options;
@@ -90,13 +94,33 @@ export class HttpSdOutput {
     return bytesResponse(headers, chunks, chunks);
   }
 
+  /** The unsharded final body of a job, patched from the one before (undefined: the job has no targets yet). */
+  #finalBody(jobName: string, job: JobTargets | undefined): { body: FinalBody; cached: CachedBody } | undefined {
+    if (job === undefined) return undefined;
+    let state = this.#final.get(jobName);
+    if (state === undefined) {
+      // Jobs gone from the config leave their pieces behind: forget them when another job is added.
+      const configured = new Set(this.#options.targets.jobNames());
+      for (const name of this.#final.keys()) if (!configured.has(name)) this.#final.delete(name);
+      this.#final.set(jobName, (state = { pieces: new FinalBodyPieces() }));
+    }
+    if (state.body?.job !== job || state.cached === undefined) {
+      const body = state.pieces.update(job);
+      state.body = body;
+      state.cached = { etag: body.etag, encoded: body.body };
+    }
+    return { body: state.body, cached: state.cached };
+  }
+
   #body(jobName: string, view: SdView, shard: Shard | undefined): CachedBody {
     let input: object;
     let build: () => SdGroup[];
     if (view === "final") {
       const job: JobTargets | undefined = this.#options.targets.job(jobName);
+      const final = this.#finalBody(jobName, job);
+      if (final !== undefined && shard === undefined) return final.cached;
       input = job ?? EMPTY;
-      build = () => (job ? finalGroups(job) : []);
+      build = () => (final ? final.body.groups() : []);
     } else {
       const groups = this.#options.discoveredGroups(jobName) ?? EMPTY;
       input = groups;
