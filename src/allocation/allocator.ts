@@ -73,6 +73,8 @@ export class Allocator {
 
   /** Replaces the membership; only the difference is rescored when weights stay as they were. */
   setConsumers(consumers: readonly Consumer[]): void {
+    const same = consumers.length === this.#members.length && consumers.every(({ id, weight = 1 }) => this.#members.some((m) => m.id === id && m.weight === weight));
+    if (same) return;
     const next = new Map<string, Member>();
     for (const { id, weight = 1 } of consumers) {
       if (!(weight > 0) || !Number.isFinite(weight)) throw new RangeError(`consumer ${JSON.stringify(id)}: weight must be a finite number > 0, got ${weight}`);

@@ -33,6 +33,7 @@ import { renderConfigYaml, renderYamlAt } from "../config/render.js";
 import { canonicalConfigKey } from "../manager/config-key.js";
 import type { ProviderStatus } from "../manager/manager.js";
 import { TargetSync } from "../targets/target-sync.js";
+import { createMembership } from "../allocation/membership.js";
 
 export interface DaemonOptions {
   readonly flags: DaemonFlags;
@@ -202,9 +203,11 @@ export class Daemon {
   #createRouter(): Router {
     const { flags, logger } = this.#options;
     const targets = this.targets;
+    const membership = flags.allocationConsumers && createMembership(flags.allocationConsumers, { timeoutMs: flags.allocationConsumerTimeoutMs });
     return createWebRouter({
       targets,
       profile: flags.profile,
+      ...(membership ? { allocation: { membership } } : {}),
       discoveredGroups: (job): readonly TargetGroup[] | undefined => this.#snapshot.get(job),
       relabelRules: (job) => this.#config?.scrapeConfigs.find((c) => c.jobName === job)?.relabelConfigs,
       renderConfig: () => (this.#config ? renderConfigYaml(this.#config) : ""),

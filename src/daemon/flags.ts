@@ -5,6 +5,7 @@
 import { parseDuration } from "../config/duration.js";
 import type { LogFormat, LogLevel } from "../logging.js";
 import { parseProfile, type Profile } from "../profile.js";
+import { DEFAULT_CONSUMER_TIMEOUT_MS, parseMembershipSpec, type MembershipSpec } from "../allocation/membership.js";
 import { parseListenAddress } from "../outputs/http/server.js";
 
 export interface DaemonFlags {
@@ -24,6 +25,10 @@ export interface DaemonFlags {
   readonly discoveryReloadIntervalMs: number;
   readonly fileSdDir: string | undefined;
   readonly profile: Profile;
+  /** `?consumer=` allocation membership (issue 17); undefined: allocation off. */
+  readonly allocationConsumers: MembershipSpec | undefined;
+  /** `polling` membership: a consumer silent this long is dropped. */
+  readonly allocationConsumerTimeoutMs: number;
 }
 
 export const DEFAULT_FLAGS: DaemonFlags = Object.freeze({
@@ -38,6 +43,8 @@ export const DEFAULT_FLAGS: DaemonFlags = Object.freeze({
   discoveryReloadIntervalMs: 5000,
   fileSdDir: undefined,
   profile: "v3",
+  allocationConsumers: undefined,
+  allocationConsumerTimeoutMs: DEFAULT_CONSUMER_TIMEOUT_MS,
 });
 
 /** A bad command line; the message is what kingpin would print after `promsd: error: `. */
@@ -94,6 +101,17 @@ const SPECS: Readonly<Record<string, FlagSpec>> = {
   "discovery.update-interval": { help: "Discovery-side throttle between target updates (default 5s; 0 = immediate).", apply: (f, v) => (f.discoveryUpdateIntervalMs = duration("discovery.update-interval", v)) },
   "scrape.discovery-reload-interval": { help: "How often targets are rebuilt from the latest discovery update (default 5s).", apply: (f, v) => (f.discoveryReloadIntervalMs = duration("scrape.discovery-reload-interval", v)) },
   "output.file-sd.dir": { help: "Write one <job>.json file_sd file per job into this directory.", apply: (f, v) => (f.fileSdDir = v) },
+  "allocation.consumers": {
+    help: "Serve ?consumer=<id> on http_sd: static:<id>,<id>,... (same on every replica) or polling (consumers register by polling; per replica).",
+    apply: (f, v) => {
+      try {
+        f.allocationConsumers = parseMembershipSpec(v);
+      } catch (error) {
+        throw new FlagError(error instanceof Error ? error.message : String(error));
+      }
+    },
+  },
+  "allocation.consumer-timeout": { help: "polling membership: drop a consumer silent this long (default 2m).", apply: (f, v) => (f.allocationConsumerTimeoutMs = duration("allocation.consumer-timeout", v)) },
   profile: {
     help: "Behaviour profile: v3 (default) or v2.42.",
     apply: (f, v) => {

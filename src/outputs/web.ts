@@ -19,6 +19,7 @@ import { Router, textResponse } from "./http/router.js";
 import { addLifecycleRoutes, type LifecycleOptions } from "./lifecycle/lifecycle.js";
 import type { DaemonMetrics } from "./metrics/daemon-metrics.js";
 import { addUiRoutes } from "./ui/ui-routes.js";
+import type { SdAllocationOptions } from "./http-sd/allocation.js";
 
 export interface WebOptions {
   readonly targets: TargetsView;
@@ -27,6 +28,8 @@ export interface WebOptions {
   readonly relabelRules: RelabelRulesOf;
   /** The running config as YAML with secrets masked. */
   readonly renderConfig: () => string;
+  /** `?consumer=` allocation on http_sd; undefined: off. */
+  readonly allocation?: SdAllocationOptions;
   readonly isReady: () => boolean;
   /** Providers that have not delivered their initial set yet (named on /-/ready). */
   readonly waitingProviders?: () => readonly WaitingProvider[];
@@ -47,7 +50,7 @@ export function createWebRouter(options: WebOptions): Router {
   const router = new Router({
     onError: (error, request) => options.logger.error({ err: error, path: request.url.pathname }, "HTTP handler failed"),
   });
-  const httpSd = new HttpSdOutput({ targets: options.targets, discoveredGroups: options.discoveredGroups, metrics: options.metrics });
+  const httpSd = new HttpSdOutput({ targets: options.targets, discoveredGroups: options.discoveredGroups, metrics: options.metrics, ...(options.allocation ? { allocation: options.allocation } : {}) });
   const api = new TargetsApi({ targets: options.targets, profile: options.profile, globalUrl: options.globalUrl });
   if (options.ui) {
     addUiRoutes(router, { targets: options.targets, relabelRules: options.relabelRules, fallbackPage: () => homePage(options.targets), ...options.ui });

@@ -14,6 +14,7 @@ import { encodePieces, gzipChunks, type EncodedBody } from "../http/byte-chunks.
 import { goJsonString, stringsJson } from "../http/go-json.js";
 import { apiError, jsonResponse, type HttpRequest, type HttpResponse, JSON_CONTENT_TYPE } from "../http/router.js";
 import { FinalBodyPieces, type FinalBody } from "./final-body.js";
+import { GENERATION_HEADER, SdAllocation, type SdAllocationOptions } from "./allocation.js";
 import { discoveredGroups, sdGroupsPieces, shardGroups, type SdGroup, type SdView, type Shard } from "./groups.js";
 
 export const HTTP_SD_PATH_PREFIX = "/api/v1/sd/";
@@ -23,6 +24,8 @@ export interface HttpSdOptions {
   /** The job's groups as discovered (latest snapshot); undefined when the job has none yet. */
   readonly discoveredGroups: (jobName: string) => readonly TargetGroup[] | undefined;
   readonly metrics?: DaemonMetrics;
+  /** `?consumer=<id>` allocation (issue 17); undefined: the parameter is rejected. */
+  readonly allocation?: SdAllocationOptions;
 }
 
 /**
@@ -45,6 +48,8 @@ interface CachedBody {
   readonly encoded: EncodedBody;
   /** gzip of the bytes, made on the first request that accepts gzip (curl --compressed, scripts; Prometheus 2.42 does not ask for it). */
   gzip?: Promise<readonly Buffer[]>;
+  /** Set for `?consumer=` answers: the allocation they were cut from. */
+  readonly generation?: string;
   /** Kept for the unsharded variant only: the base every shard is cut from. */
   readonly groups?: readonly SdGroup[];
 }
@@ -52,7 +57,7 @@ interface CachedBody {
 const GZIP_MIN_BYTES = 1024;
 
 /** Bound on cached shard variants per input, so odd `shards` values cannot grow memory. */
-const MAX_VARIANTS = 64;
+const MAX_VARIANTS = 1024;
 const EMPTY: readonly TargetGroup[] = [];
 
 export class HttpSdOutput {
@@ -60,9 +65,11 @@ export class HttpSdOutput {
   readonly #cache = new WeakMap<object, Map<string, CachedBody>>();
   /** Per job, the pieces of its final body and the body they last gave (with its gzip once asked for). */
   readonly #final = new Map<string, { readonly pieces: FinalBodyPieces; body?: FinalBody; cached?: CachedBody }>();
+  readonly #allocation: SdAllocation | undefined;
 
   constructor(options: HttpSdOptions) {
     this.#options = options;
+    this.#allocation = options.allocation && new SdAllocation(options.allocation, options.metrics);
   }
 
   /** Route handler for every path under HTTP_SD_PATH_PREFIX. */
@@ -80,10 +87,17 @@ export class HttpSdOutput {
     if (view !== "final" && view !== "discovered") return apiError("bad_data", `invalid view "${view}"; expected final or discovered`);
     const shard = parseShard(request.url.searchParams);
     if (typeof shard === "string") return apiError("bad_data", shard);
+    const consumer = request.url.searchParams.get("consumer") ?? undefined;
+    if (consumer !== undefined) {
+      if (shard) return apiError("bad_data", "consumer cannot be combined with shard/shards");
+      if (!this.#allocation) return apiError("bad_data", "consumer given but allocation is not enabled (--allocation.consumers)");
+      if (!this.#allocation.admit(consumer)) return apiError("not_found", `unknown consumer ${JSON.stringify(consumer)}`);
+    }
     const delivery = this.#options.targets.delivery(jobName);
     if (!delivery.isComplete) return notDelivered(jobName, delivery.waitingFor);
-    const cached = this.#body(jobName, view, shard);
-    const headers = { "content-type": JSON_CONTENT_TYPE, etag: cached.etag, "cache-control": "no-cache", vary: "Accept-Encoding" };
+    const cached = this.#body(jobName, view, shard, consumer);
+    const headers: Record<string, string> = { "content-type": JSON_CONTENT_TYPE, etag: cached.etag, "cache-control": "no-cache", vary: "Accept-Encoding" };
+    if (cached.generation !== undefined) headers[GENERATION_HEADER] = cached.generation;
     if (matchesEtag(request.headers["if-none-match"], cached.etag)) return { status: 304, headers, body: "" };
     const { chunks, byteLength } = cached.encoded;
     // Small bodies are not worth compressing; large ones shrink about 10x.
@@ -112,13 +126,13 @@ export class HttpSdOutput {
     return { body: state.body, cached: state.cached };
   }
 
-  #body(jobName: string, view: SdView, shard: Shard | undefined): CachedBody {
+  #body(jobName: string, view: SdView, shard: Shard | undefined, consumer?: string): CachedBody {
     let input: object;
     let build: () => SdGroup[];
     if (view === "final") {
       const job: JobTargets | undefined = this.#options.targets.job(jobName);
       const final = this.#finalBody(jobName, job);
-      if (final !== undefined && shard === undefined) return final.cached;
+      if (final !== undefined && shard === undefined && consumer === undefined) return final.cached;
       input = job ?? EMPTY;
       build = () => (final ? final.body.groups() : []);
     } else {
@@ -126,20 +140,28 @@ export class HttpSdOutput {
       input = groups;
       build = () => discoveredGroups(groups);
     }
-    const key = `${view}/${shard ? `${shard.shard}/${shard.shards}` : "all"}`;
     let variants = this.#cache.get(input);
-    const hit = variants?.get(key);
+    if (!variants) this.#cache.set(input, (variants = new Map()));
+    // The unsharded list is the base of every shard and every consumer's share; built once per input.
+    let baseEntry = variants.get(`${view}/all`);
+    if (!baseEntry?.groups) {
+      const groups = build();
+      const encoded = encodePieces(sdGroupsPieces(groups));
+      variants.set(`${view}/all`, (baseEntry = { etag: `"${encoded.sha1}"`, encoded, groups }));
+    }
+    const base = baseEntry.groups ?? [];
+    const allocation = consumer !== undefined && this.#allocation ? this.#allocation.allocationOf(jobName, view, base) : undefined;
+    const key = allocation ? `${view}/consumer/${allocation.generation}/${consumer}` : `${view}/${shard ? `${shard.shard}/${shard.shards}` : "all"}`;
+    const hit = variants.get(key);
     if (hit) return hit;
-    // The unsharded list is the base of every shard; reuse it when cached.
-    const base = variants?.get(`${view}/all`)?.groups ?? build();
-    const groups = shard ? shardGroups(base, shard) : base;
+    const groups = allocation && consumer !== undefined && this.#allocation ? this.#allocation.groupsOf(base, allocation, consumer) : shard ? shardGroups(base, shard) : base;
     const encoded = encodePieces(sdGroupsPieces(groups));
     const etag = `"${encoded.sha1}"`;
-    const entry: CachedBody = shard ? { etag, encoded } : { etag, encoded, groups };
-    if (!variants) this.#cache.set(input, (variants = new Map()));
+    const entry: CachedBody = { etag, encoded, ...(allocation ? { generation: allocation.generation } : {}) };
     if (variants.size < MAX_VARIANTS) variants.set(key, entry);
     return entry;
   }
+
 }
 
 /** 503 with Prometheus's error shape plus `waitingFor`, the provider names, for scripts and the UI. */

@@ -14,6 +14,9 @@ export interface DaemonMetrics {
   readonly reloads: Counter<"result">;
   readonly lastReloadSuccessful: Gauge;
   readonly lastReloadSuccessTimestamp: Gauge;
+  readonly allocationGeneration: Gauge<"job" | "view">;
+  readonly allocationTargets: Gauge<"job" | "view" | "consumer">;
+  readonly allocationDisplaced: Gauge<"job" | "view">;
 }
 
 /** Registers (or finds) the promsd_* metrics on `registry`. */
@@ -54,6 +57,21 @@ export function createDaemonMetrics(registry: Registry): DaemonMetrics {
     lastReloadSuccessful: gauge(registry, {
       name: "promsd_config_last_reload_successful",
       help: "Whether the last configuration reload attempt was successful.",
+    }),
+    allocationGeneration: gauge(registry, {
+      name: "promsd_allocation_generation",
+      help: "First 48 bits of the allocation generation (hash of membership and target identities) of ?consumer= answers; replicas that agree report equal values.",
+      labelNames: ["job", "view"],
+    }),
+    allocationTargets: gauge(registry, {
+      name: "promsd_allocation_targets",
+      help: "Targets allocated to each consumer by ?consumer= allocation.",
+      labelNames: ["job", "view", "consumer"],
+    }),
+    allocationDisplaced: gauge(registry, {
+      name: "promsd_allocation_displaced_targets",
+      help: "Targets not at their first rendezvous choice because of the bounded-load limit.",
+      labelNames: ["job", "view"],
     }),
     lastReloadSuccessTimestamp: gauge(registry, {
       name: "promsd_config_last_reload_success_timestamp_seconds",
