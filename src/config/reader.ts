@@ -209,6 +209,10 @@ export class MapReader {
     if (node === undefined || (node.kind === "scalar" && node.isNull)) return undefined;
     const at = this.atKey(key);
     if (node.kind !== "map") throw typeError(node, at, "map[string]string");
+    const conflict = node.mergeConflicts?.[0];
+    if (conflict !== undefined) {
+      throw new ConfigError(at.key(conflict.key, conflict.line), `yaml: unmarshal errors:\n  line ${conflict.line}: key ${JSON.stringify(conflict.key)} already set in map`, "a key set by a merge (<<) cannot be set again in a map");
+    }
     const out = new Map<string, string>();
     for (const entry of node.entries) {
       const entryAt = at.key(entry.key, entry.keyLine);

@@ -81,6 +81,8 @@ const CASES: TagCase[] = [
   { name: "merge of a scalar", yaml: "x: &s foo\nscrape_configs:\n  - <<: *s\n    job_name: j\n" },
   { name: "alias to an undefined anchor", yaml: withTargets("metrics_path: *nope") },
   { name: "anchor containing itself", yaml: "scrape_configs:\n  - &x {job_name: j, static_configs: [{labels: {a: *x}}]}\n" },
+  { name: "a merge after a key overrides it", yaml: withTargets("relabel_configs:\n  - &r {target_label: x, replacement: merged}\n  - {replacement: own, <<: *r, target_label: y}") },
+  { name: "a merged label set again", yaml: "scrape_configs:\n  - job_name: j\n    static_configs:\n      - targets: ['a:1']\n        labels: &l {team: ops}\n      - targets: ['b:1']\n        labels: {<<: *l, team: dev}\n" },
   { name: "aliased scalar", yaml: "scrape_configs:\n  - job_name: &n !!binary ag==\n    static_configs: [{targets: ['a:1'], labels: {copy: *n}}]\n" },
   { name: "alias bomb under unknown keys", yaml: billionLaughs() },
   { name: "many jobs merging one base", yaml: mergedJobs(20, 50) },
@@ -143,6 +145,7 @@ const FILE_SD_CASES: { name: string; yaml: string }[] = [
   { name: "tag ended by a flow indicator", yaml: "- targets: [a:1]\n  labels: {x: !!null}\n" },
   { name: "tag ended by a comma in a flow map", yaml: "- targets: [a:1]\n  labels: {x: !!null, y: !foo z}\n" },
   { name: "aliases and merges", yaml: "- &g\n  targets: [a:1]\n  labels: &l {team: ops}\n- <<: *g\n  targets: [b:2]\n- targets: [c:3]\n  labels: {<<: *l, env: prod}\n" },
+  { name: "a merged label set again", yaml: "- targets: [a:1]\n  labels: &l {team: ops}\n- targets: [b:1]\n  labels: {team: dev, <<: *l}\n" },
   { name: "quoted and tagged null key", yaml: "- targets: [a:1]\n  labels: {'null': x}\n" },
 ];
 

@@ -371,6 +371,7 @@ function decodeYamlLabels(node: YamlNode, scheme: NameValidationScheme, errors: 
     errors.push(yamlTypeError(node, "model.LabelSet"));
     return {};
   }
+  for (const conflict of node.mergeConflicts ?? []) errors.push(`line ${conflict.line}: key ${goQuote(conflict.key)} already set in map`);
   const names: string[] = [];
   const values: string[] = [];
   const seen = new Set<string>();

@@ -48,6 +48,11 @@ export interface YamlEntry {
 export interface YamlMap extends NodeBase {
   readonly kind: "map";
   readonly entries: readonly YamlEntry[];
+  /**
+   * Keys a merge (`<<`) set again, or that were set again after a merge, with the line of the later value.
+   * A struct takes the later value; a Go map in strict mode fails with `key "x" already set in map`.
+   */
+  readonly mergeConflicts?: readonly { readonly key: string; readonly line: number }[];
 }
 export type YamlNode = YamlScalar | YamlSeq | YamlMap;
 
@@ -280,30 +285,48 @@ function convertValue(state: ConvertState, node: Node, line: number): YamlNode {
     return { kind: "seq", items: node.items.map((item) => convertNode(state, item as Node)), line };
   }
   if (isMap(node)) {
-    const explicit: YamlEntry[] = [];
-    const merged: YamlEntry[] = [];
+    // go-yaml decodes a map's keys in document order and a merge (`<<`) decodes the merged map(s) into the
+    // same value at that point: for a struct the later write wins, merged or not; for a Go map (label sets)
+    // strict mode rejects a key set twice, which `mergeConflicts` records for those readers.
+    const entries: (YamlEntry & { isMerged?: true })[] = [];
+    const conflicts: { key: string; line: number }[] = [];
+    const setFromMerge = (entry: YamlEntry): void => {
+      const at = entries.findIndex((e) => e.key === entry.key);
+      if (at < 0) entries.push({ ...entry, isMerged: true });
+      else {
+        entries[at] = { ...entry, isMerged: true };
+        conflicts.push({ key: entry.key, line: entry.value.line });
+      }
+    };
     for (const pair of node.items) {
       const keyNode = pair.key as Node | null;
       const key = keyNode && isScalar(keyNode) ? convertScalar(keyNode, lineOf(keyNode, state.lines), state.file) : undefined;
       const value: YamlNode = pair.value ? convertNode(state, pair.value as Node) : { ...NULL_SCALAR, line };
       if (key && isMergeKey(keyNode as Node & { type?: string }, key)) {
-        // YAML 1.1 merge key: entries of the merged map(s) apply unless the map itself sets them.
+        // Of a list of merged maps the earlier ones win (go-yaml merges them last to first).
         const sources = value.kind === "seq" ? value.items : [value];
+        const block = new Map<string, YamlEntry>();
         for (const source of sources) {
           if (source.kind !== "map") throw new ConfigError(new ConfigLocation(state.file, value.line, ""), "yaml: map merge requires map or sequence of maps as the value", "merge (<<) only maps, e.g. <<: *base");
-          merged.push(...source.entries);
+          for (const entry of source.entries) if (!block.has(entry.key)) block.set(entry.key, entry);
         }
+        for (const entry of block.values()) setFromMerge(entry);
         continue;
       }
       const keyLine = keyNode ? lineOf(keyNode, state.lines) : line;
       // A null key keeps its spelling (`~`, `null`) as its text and is flagged: go-yaml decodes it as "".
       const keyText = key === undefined ? "" : key.isNull ? rawText(keyNode as Node) : key.text;
-      explicit.push({ key: keyText, keyLine, value, ...(key?.isNull ? { isNullKey: true } : {}), ...(key?.failure === undefined ? {} : { keyFailure: key.failure }) });
+      const entry: YamlEntry = { key: keyText, keyLine, value, ...(key?.isNull ? { isNullKey: true } : {}), ...(key?.failure === undefined ? {} : { keyFailure: key.failure }) };
+      const mergedAt = entries.findIndex((e) => e.key === keyText && e.isMerged === true);
+      if (mergedAt >= 0) {
+        entries[mergedAt] = entry;
+        conflicts.push({ key: keyText, line: value.line });
+      } else {
+        entries.push(entry); // an explicit key written twice stays twice: MapReader reports it
+      }
     }
-    const own = new Set(explicit.map((e) => e.key));
-    const seenMerged = new Set<string>();
-    const inherited = merged.filter((e) => !own.has(e.key) && !seenMerged.has(e.key) && seenMerged.add(e.key));
-    return { kind: "map", entries: [...explicit, ...inherited], line };
+    const plain = entries.map(({ isMerged: _isMerged, ...entry }) => entry);
+    return { kind: "map", entries: plain, line, ...(conflicts.length > 0 ? { mergeConflicts: conflicts } : {}) };
   }
   return { ...NULL_SCALAR, line };
 }

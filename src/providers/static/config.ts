@@ -44,6 +44,10 @@ function readGroupLabels(reader: MapReader, scheme: NameValidationScheme): Label
   if (node === undefined || (node.kind === "scalar" && node.isNull)) return {};
   const at = reader.atKey("labels");
   if (node.kind !== "map") throw typeError(node, at, "model.LabelSet");
+  const conflict = node.mergeConflicts?.[0];
+  if (conflict !== undefined) {
+    throw new ConfigError(at.key(conflict.key, conflict.line), `yaml: unmarshal errors:\n  line ${conflict.line}: key ${goQuote(conflict.key)} already set in map`, "a label set by a merge (<<) cannot be set again");
+  }
   const out: Record<string, string> = {};
   const seen = new Set<string>();
   for (const entry of node.entries) {
