@@ -8,9 +8,9 @@
  * config does use it. BENCH_REPEATS (15).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { markdownTable, formatMebibytes, formatRatio } from "../lib/markdown-table.js";
 import { measureCommand, type Measurement } from "../lib/measure.js";
 import { summarize, type MeasurementSummary } from "../lib/stats.js";
@@ -58,7 +58,10 @@ try {
   const fragment = `${REPEATS} interleaved runs each, ${new Date().toISOString().slice(0, 16)} UTC, load ${execFileSync("cat", ["/proc/loadavg"]).toString().split(" ").slice(0, 3).join(" ")}.\n\n${table}`;
   process.stdout.write(fragment);
   const out = process.env["BENCH_RESULT_FILE"];
-  if (out !== undefined) writeFileSync(out, fragment);
+  if (out !== undefined) {
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, fragment);
+  }
 } finally {
   rmSync(work, { recursive: true, force: true });
   spawnSync("true");
